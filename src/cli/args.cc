@@ -1,0 +1,92 @@
+#include "cli/args.h"
+
+#include <charconv>
+
+namespace keel::cli {
+
+Args::Args(std::vector<std::string> words) : words_(std::move(words)), taken_(words_.size()) {}
+
+Result<std::optional<std::string>> Args::Flag(std::string_view name) {
+  std::string dashed = "--" + std::string(name);
+  std::string prefix = dashed + "=";
+  for (size_t i = 0; i < words_.size(); ++i) {
+    if (taken_[i]) continue;
+    if (words_[i] == "--") break;
+    if (words_[i] == dashed) {
+      if (i + 1 >= words_.size() || taken_[i + 1]) {
+        return Status::InvalidArgument("flag " + dashed + " needs a value");
+      }
+      taken_[i] = taken_[i + 1] = true;
+      return std::optional<std::string>(words_[i + 1]);
+    }
+    if (words_[i].rfind(prefix, 0) == 0) {
+      taken_[i] = true;
+      return std::optional<std::string>(words_[i].substr(prefix.size()));
+    }
+  }
+  return std::optional<std::string>();
+}
+
+Result<std::string> Args::FlagOr(std::string_view name, std::string_view fallback) {
+  KEEL_ASSIGN_OR_RETURN(auto v, Flag(name));
+  return v ? *v : std::string(fallback);
+}
+
+Result<std::optional<int64_t>> Args::IntFlag(std::string_view name) {
+  KEEL_ASSIGN_OR_RETURN(auto v, Flag(name));
+  if (!v) return std::optional<int64_t>();
+  int64_t out = 0;
+  auto res = std::from_chars(v->data(), v->data() + v->size(), out);
+  if (v->empty() || res.ec != std::errc() || res.ptr != v->data() + v->size()) {
+    return Status::InvalidArgument("flag --" + std::string(name) + " needs an integer, not '" +
+                                   *v + "'");
+  }
+  return std::optional<int64_t>(out);
+}
+
+bool Args::BoolFlag(std::string_view name) {
+  std::string dashed = "--" + std::string(name);
+  for (size_t i = 0; i < words_.size(); ++i) {
+    if (words_[i] == "--") break;
+    if (!taken_[i] && words_[i] == dashed) {
+      taken_[i] = true;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::optional<std::string> Args::OptionalPositional() {
+  bool after_dashdash = false;
+  for (size_t i = 0; i < words_.size(); ++i) {
+    if (taken_[i]) continue;
+    if (!after_dashdash && words_[i] == "--") {
+      after_dashdash = true;
+      taken_[i] = true;
+      continue;
+    }
+    if (!after_dashdash && words_[i].rfind("--", 0) == 0 && words_[i].size() > 2) continue;
+    taken_[i] = true;
+    return words_[i];
+  }
+  return std::nullopt;
+}
+
+Result<std::string> Args::Positional(std::string_view what) {
+  auto v = OptionalPositional();
+  if (!v) return Status::InvalidArgument("missing argument: " + std::string(what));
+  return *v;
+}
+
+Status Args::Finish() const {
+  for (size_t i = 0; i < words_.size(); ++i) {
+    if (taken_[i]) continue;
+    if (words_[i].rfind("--", 0) == 0) {
+      return Status::InvalidArgument("unknown flag '" + words_[i] + "'");
+    }
+    return Status::InvalidArgument("unexpected argument '" + words_[i] + "'");
+  }
+  return Status::OK();
+}
+
+}  // namespace keel::cli
