@@ -1,0 +1,78 @@
+#include "catalog/grant_store.h"
+
+namespace keel::catalog {
+
+using metastore::Int;
+using metastore::Row;
+using metastore::SqlValue;
+using metastore::Text;
+using metastore::Transaction;
+
+namespace {
+
+Result<std::vector<GrantRecord>> FromRows(const std::vector<Row>& rows) {
+  std::vector<GrantRecord> out;
+  for (const Row& r : rows) {
+    GrantRecord g;
+    g.securable_id = r.Text(0);
+    g.principal_id = r.Text(1);
+    g.principal_name = r.Text(2);
+    KEEL_ASSIGN_OR_RETURN(g.privilege, ParsePrivilege(r.Text(3)));
+    out.push_back(std::move(g));
+  }
+  return out;
+}
+
+std::string Placeholders(size_t n) {
+  std::string out;
+  for (size_t i = 0; i < n; ++i) out += i ? ", ?" : "?";
+  return out;
+}
+
+}  // namespace
+
+Status GrantStore::Add(Transaction& tx, std::string_view securable_id,
+                       std::string_view principal_id, Privilege p, std::string_view granted_by,
+                       int64_t now) {
+  return tx.Exec("INSERT INTO grants (securable_id, principal_id, privilege, granted_by, "
+                 "created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                 {Text(securable_id), Text(principal_id), Text(PrivilegeName(p)),
+                  Text(granted_by), Int(now)})
+      .status();
+}
+
+Status GrantStore::Remove(Transaction& tx, std::string_view securable_id,
+                          std::string_view principal_id, Privilege p) {
+  return tx.Exec("DELETE FROM grants WHERE securable_id = ? AND principal_id = ? AND "
+                 "privilege = ?",
+                 {Text(securable_id), Text(principal_id), Text(PrivilegeName(p))})
+      .status();
+}
+
+Result<std::vector<GrantRecord>> GrantStore::ListOn(Transaction& tx,
+                                                    std::string_view securable_id) {
+  KEEL_ASSIGN_OR_RETURN(auto rows,
+                        tx.Query("SELECT g.securable_id, g.principal_id, p.name, g.privilege "
+                                 "FROM grants g JOIN principals p ON p.id = g.principal_id "
+                                 "WHERE g.securable_id = ? ORDER BY p.name_key, g.privilege",
+                                 {Text(securable_id)}));
+  return FromRows(rows);
+}
+
+Result<std::vector<GrantRecord>> GrantStore::ListFor(
+    Transaction& tx, const std::vector<std::string>& securable_ids,
+    const std::vector<std::string>& principal_ids) {
+  if (securable_ids.empty() || principal_ids.empty()) return std::vector<GrantRecord>();
+  std::string sql =
+      "SELECT g.securable_id, g.principal_id, p.name, g.privilege FROM grants g "
+      "JOIN principals p ON p.id = g.principal_id WHERE g.securable_id IN (" +
+      Placeholders(securable_ids.size()) + ") AND g.principal_id IN (" +
+      Placeholders(principal_ids.size()) + ")";
+  std::vector<SqlValue> params;
+  for (const auto& id : securable_ids) params.push_back(Text(id));
+  for (const auto& id : principal_ids) params.push_back(Text(id));
+  KEEL_ASSIGN_OR_RETURN(auto rows, tx.Query(sql, params));
+  return FromRows(rows);
+}
+
+}  // namespace keel::catalog
