@@ -1,6 +1,8 @@
 #pragma once
 
 #include <iosfwd>
+#include <string>
+#include <vector>
 
 #include "cli/args.h"
 
@@ -12,6 +14,17 @@ namespace keel::cli {
 using CommandFn = int (*)(Args& args, std::ostream& out, std::ostream& err);
 
 // One per area, each in its own <area>_command.cc.
+int RunInitCommand(Args& args, std::ostream& out, std::ostream& err);
+int RunServerCommand(Args& args, std::ostream& out, std::ostream& err);
+int RunCatalogsCommand(Args& args, std::ostream& out, std::ostream& err);
+int RunSchemasCommand(Args& args, std::ostream& out, std::ostream& err);
+int RunVolumesCommand(Args& args, std::ostream& out, std::ostream& err);
+int RunGrantsCommand(Args& args, std::ostream& out, std::ostream& err);
+int RunPrincipalsCommand(Args& args, std::ostream& out, std::ostream& err);
+int RunTokensCommand(Args& args, std::ostream& out, std::ostream& err);
 int RunParquetCommand(Args& args, std::ostream& out, std::ostream& err);
+
+// Runs `keel <words...>` (what main does; tests call it in-process).
+int RunKeel(const std::vector<std::string>& words, std::ostream& out, std::ostream& err);
 
 }  // namespace keel::cli

@@ -1,6 +1,12 @@
-#include <cstdio>
+// The composition root: `keel <command> ...`.
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
 
 int main(int argc, char** argv) {
-  std::puts("keel " KEEL_VERSION);
-  return 0;
+  std::vector<std::string> words(argv + 1, argv + argc);
+  return keel::cli::RunKeel(words, std::cout, std::cerr);
 }

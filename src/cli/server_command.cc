@@ -1,0 +1,59 @@
+// keel server: serve the API until SIGTERM/SIGINT, then shut down gracefully.
+
+#include <signal.h>
+
+#include <ostream>
+
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "cli/workspace.h"
+#include "common/log.h"
+#include "server/api_server.h"
+
+namespace keel::cli {
+
+int RunServerCommand(Args& args, std::ostream& out, std::ostream& err) {
+  Result<Workspace> ws = Workspace::Open(args);
+  if (!ws.ok()) return PrintError(err, ws.status());
+  server::ApiServerOptions options;
+  Result<std::string> host = args.FlagOr("host", ws->config.host);
+  Result<std::optional<int64_t>> port = args.IntFlag("port");
+  Result<std::optional<int64_t>> workers = args.IntFlag("workers");
+  for (const Status* s : {&host.status(), &port.status(), &workers.status()}) {
+    if (!s->ok()) return PrintError(err, *s);
+  }
+  if (Status s = args.Finish(); !s.ok()) return PrintError(err, s);
+  options.host = *host;
+  options.port = port->value_or(ws->config.port);
+  if (options.port < 0 || options.port > 65535) {
+    return PrintError(err, Status::InvalidArgument("--port must be 0-65535"));
+  }
+  if (*workers) options.worker_threads = static_cast<int>(std::max<int64_t>(1, **workers));
+
+  // Block the shutdown signals before any thread starts, so that they are delivered only to the
+  // sigwait below and never interrupt a worker.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  server::Services services;
+  services.catalog = ws->catalog.get();
+  server::ApiServer api(services, options);
+  if (Status s = api.Start(); !s.ok()) return PrintError(err, s);
+  out << "keel server listening on http://" << options.host << ":" << api.port() << std::endl;
+  KEEL_LOG(kInfo) << "serving workspace " << ws->config.home << " on " << options.host << ":"
+                  << api.port();
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  KEEL_LOG(kInfo) << "received " << (sig == SIGTERM ? "SIGTERM" : "SIGINT")
+                  << "; finishing in-flight requests";
+  api.Shutdown();
+  KEEL_LOG(kInfo) << "server stopped";
+  return 0;
+}
+
+}  // namespace keel::cli

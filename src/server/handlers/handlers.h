@@ -1,0 +1,64 @@
+#pragma once
+
+// Every handler of the API, one declaration per route; the route table in routes.cc maps
+// paths to them. A handler parses JSON, calls one service method and renders JSON; it holds
+// no SQL, no file paths and no authorization logic (STYLE.md §5.2).
+
+#include "server/router.h"
+
+namespace keel::server::handlers {
+
+#define KEEL_HANDLER(name) Result<http::Response> name(Services& services, const RequestContext& ctx)
+
+// health_handlers.cc
+KEEL_HANDLER(Health);
+
+// catalog_handlers.cc (Unity Catalog: /api/2.1/unity-catalog/...)
+KEEL_HANDLER(CreateCatalog);
+KEEL_HANDLER(ListCatalogs);
+KEEL_HANDLER(GetCatalog);
+KEEL_HANDLER(UpdateCatalog);
+KEEL_HANDLER(DeleteCatalog);
+KEEL_HANDLER(CreateSchema);
+KEEL_HANDLER(ListSchemas);
+KEEL_HANDLER(GetSchema);
+KEEL_HANDLER(UpdateSchema);
+KEEL_HANDLER(DeleteSchema);
+KEEL_HANDLER(CreateVolume);
+KEEL_HANDLER(ListVolumes);
+KEEL_HANDLER(GetVolume);
+KEEL_HANDLER(UpdateVolume);
+KEEL_HANDLER(DeleteVolume);
+
+// grant_handlers.cc
+KEEL_HANDLER(GetPermissions);
+KEEL_HANDLER(UpdatePermissions);
+KEEL_HANDLER(GetEffectivePermissions);
+KEEL_HANDLER(GetTags);
+KEEL_HANDLER(UpdateTags);
+
+// principal_handlers.cc (SCIM 2.0 subset: /api/2.0/preview/scim/v2/...)
+KEEL_HANDLER(ScimListUsers);
+KEEL_HANDLER(ScimCreateUser);
+KEEL_HANDLER(ScimGetUser);
+KEEL_HANDLER(ScimDeleteUser);
+KEEL_HANDLER(ScimListGroups);
+KEEL_HANDLER(ScimCreateGroup);
+KEEL_HANDLER(ScimGetGroup);
+KEEL_HANDLER(ScimPatchGroup);
+KEEL_HANDLER(ScimDeleteGroup);
+KEEL_HANDLER(ScimListServicePrincipals);
+KEEL_HANDLER(ScimCreateServicePrincipal);
+KEEL_HANDLER(ScimGetServicePrincipal);
+KEEL_HANDLER(ScimDeleteServicePrincipal);
+KEEL_HANDLER(ScimMe);
+
+// token_handlers.cc (/api/2.0/token/...)
+KEEL_HANDLER(CreateToken);
+KEEL_HANDLER(ListTokens);
+KEEL_HANDLER(DeleteToken);
+KEEL_HANDLER(CreateTokenOnBehalfOf);
+
+#undef KEEL_HANDLER
+
+}  // namespace keel::server::handlers

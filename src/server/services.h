@@ -1,0 +1,13 @@
+#pragma once
+
+#include "catalog/catalog_service.h"
+
+namespace keel::server {
+
+// The services the HTTP handlers call. Owned by the composition root (cli/main); handlers
+// only borrow them. Later layers (tracking, registry, ...) add their façades here.
+struct Services {
+  catalog::CatalogService* catalog = nullptr;
+};
+
+}  // namespace keel::server
