@@ -1,0 +1,26 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "storage/parquet/format.h"
+
+namespace keel::parquet {
+
+// Largest page (compressed or uncompressed) the reader will allocate for.
+inline constexpr size_t kMaxPageBytes = 512u * 1024 * 1024;
+
+// Decompresses one page with `codec` into *out, which ends up exactly `uncompressed_size`
+// bytes long. A size mismatch or a damaged stream is kCorruption; a codec this build cannot
+// read (LZO, BROTLI) is kNotImplemented. REQUIRES: uncompressed_size <= kMaxPageBytes.
+Status Decompress(Codec codec, std::string_view in, size_t uncompressed_size, std::string* out);
+
+// Compresses `in` with `codec` (UNCOMPRESSED, SNAPPY, GZIP, ZSTD, LZ4_RAW) into *out.
+Status Compress(Codec codec, std::string_view in, std::string* out);
+
+// True when Compress supports `codec`.
+bool CanCompress(Codec codec);
+
+}  // namespace keel::parquet

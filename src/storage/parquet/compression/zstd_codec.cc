@@ -1,0 +1,28 @@
+#include <zstd.h>
+
+#include "storage/parquet/compression/codecs_internal.h"
+
+namespace keel::parquet::internal {
+
+Status ZstdDecompress(std::string_view in, size_t n, std::string* out) {
+  out->resize(n);
+  size_t rc = ZSTD_decompress(out->data(), n, in.data(), in.size());
+  if (ZSTD_isError(rc)) {
+    return Status::Corruption(std::string("damaged ZSTD stream: ") + ZSTD_getErrorName(rc));
+  }
+  if (rc != n) {
+    return Status::Corruption("ZSTD page decompresses to " + std::to_string(rc) +
+                              " bytes, header says " + std::to_string(n));
+  }
+  return Status::OK();
+}
+
+Status ZstdCompress(std::string_view in, std::string* out) {
+  out->resize(ZSTD_compressBound(in.size()));
+  size_t rc = ZSTD_compress(out->data(), out->size(), in.data(), in.size(), 1);
+  if (ZSTD_isError(rc)) return Status::Internal(std::string("zstd: ") + ZSTD_getErrorName(rc));
+  out->resize(rc);
+  return Status::OK();
+}
+
+}  // namespace keel::parquet::internal

@@ -1,0 +1,248 @@
+#include "storage/parquet/file_reader.h"
+
+#include <cstring>
+
+#include "storage/parquet/column_reader.h"
+#include "storage/parquet/metadata.h"
+#include "storage/parquet/record_assembler.h"
+
+namespace keel::parquet {
+
+namespace {
+
+class BufferFile : public RandomAccessFile {
+ public:
+  explicit BufferFile(std::string data) : data_(std::move(data)) {}
+  Status ReadAt(uint64_t offset, size_t n, std::string* out) const override {
+    if (offset > data_.size()) {
+      out->clear();
+      return Status::OK();
+    }
+    out->assign(data_, offset, n);
+    return Status::OK();
+  }
+  uint64_t size() const override { return data_.size(); }
+
+ private:
+  std::string data_;
+};
+
+}  // namespace
+
+Status FileReader::Annotate(const Status& s) const {
+  if (s.ok()) return s;
+  return s.WithContext("parquet file '" + path_ + "'");
+}
+
+Result<std::unique_ptr<FileReader>> FileReader::Open(const std::string& path, FileSystem* fs) {
+  KEEL_ASSIGN_OR_RETURN(auto file, fs->OpenForRead(path));
+  return Init(std::move(file), path);
+}
+
+Result<std::unique_ptr<FileReader>> FileReader::OpenBuffer(std::string data, std::string name) {
+  return Init(std::make_unique<BufferFile>(std::move(data)), std::move(name));
+}
+
+Result<std::unique_ptr<FileReader>> FileReader::Init(std::unique_ptr<RandomAccessFile> file,
+                                                     std::string path) {
+  std::unique_ptr<FileReader> r(new FileReader());
+  r->path_ = std::move(path);
+  r->file_ = std::move(file);
+  const uint64_t size = r->file_->size();
+  auto fail = [&](std::string what, uint64_t offset) {
+    return r->Annotate(Status::Corruption(what + " at byte offset " + std::to_string(offset)));
+  };
+  if (size < 12) return fail("file is " + std::to_string(size) + " bytes, too short for Parquet", 0);
+  std::string tail;
+  KEEL_RETURN_IF_ERROR(r->file_->ReadAt(size - 8, 8, &tail));
+  if (tail.size() != 8) return fail("short read of the footer", size - 8);
+  if (tail.compare(4, 4, "PARE") == 0) {
+    return r->Annotate(Status::NotImplemented(
+        "file uses Parquet modular encryption with an encrypted footer; Keel cannot read "
+        "encrypted files"));
+  }
+  if (tail.compare(4, 4, "PAR1") != 0) return fail("missing PAR1 magic", size - 4);
+  std::string head;
+  KEEL_RETURN_IF_ERROR(r->file_->ReadAt(0, 4, &head));
+  if (head != "PAR1") return fail("missing leading PAR1 magic", 0);
+  uint32_t footer_len;
+  std::memcpy(&footer_len, tail.data(), 4);
+  if (footer_len > size - 12 || footer_len > kMaxFooterBytes) {
+    return fail("footer length " + std::to_string(footer_len) + " exceeds the file", size - 8);
+  }
+  const uint64_t footer_start = size - 8 - footer_len;
+  std::string footer;
+  KEEL_RETURN_IF_ERROR(r->file_->ReadAt(footer_start, footer_len, &footer));
+  if (footer.size() != footer_len) return fail("short read of the footer", footer_start);
+  auto md = ParseFileMetaData(footer, footer_start);
+  if (!md.ok()) return r->Annotate(md.status());
+  r->metadata_ = std::make_unique<FileMetaData>(std::move(md).value());
+  if (r->metadata_->has_encryption_algorithm) {
+    return r->Annotate(Status::NotImplemented(
+        "file uses Parquet modular encryption (plaintext footer); Keel cannot read encrypted "
+        "files"));
+  }
+  auto schema = ParquetSchema::Make(r->metadata_->schema);
+  if (!schema.ok()) return r->Annotate(schema.status());
+  r->schema_ = std::move(schema).value();
+  const size_t num_leaves = r->schema_.leaves().size();
+  for (size_t g = 0; g < r->metadata_->row_groups.size(); ++g) {
+    const RowGroup& rg = r->metadata_->row_groups[g];
+    if (rg.columns.size() != num_leaves) {
+      return fail("row group " + std::to_string(g) + " has " + std::to_string(rg.columns.size()) +
+                      " column chunks for " + std::to_string(num_leaves) + " leaf columns",
+                  footer_start);
+    }
+    if (rg.num_rows < 0) return fail("row group " + std::to_string(g) + " has negative num_rows", footer_start);
+  }
+  return r;
+}
+
+int64_t FileReader::num_rows() const {
+  int64_t n = 0;
+  for (const RowGroup& g : metadata_->row_groups) n += g.num_rows;
+  return n;
+}
+
+Result<std::vector<int>> FileReader::ResolveColumns(const std::vector<std::string>& names) const {
+  std::vector<int> out;
+  for (const std::string& name : names) {
+    auto idx = schema().FieldIndex(name);
+    if (!idx) {
+      std::string known;
+      for (const auto& f : schema().fields) known += (known.empty() ? "" : ", ") + f.name;
+      return Status::InvalidArgument("no column '" + name + "' in " + path_ +
+                                     "; columns are: " + known);
+    }
+    out.push_back(static_cast<int>(*idx));
+  }
+  return out;
+}
+
+namespace {
+
+void CollectLeaves(const SchemaNode& node, std::vector<int>* out) {
+  if (node.kind == SchemaNode::Kind::kLeaf) {
+    out->push_back(node.leaf_index);
+    return;
+  }
+  for (const SchemaNode& c : node.children) CollectLeaves(c, out);
+}
+
+}  // namespace
+
+Result<batch::RecordBatch> FileReader::ReadRowGroup(int index, const std::vector<int>& columns) const {
+  if (index < 0 || index >= num_row_groups()) {
+    return Status::InvalidArgument("row group " + std::to_string(index) + " does not exist in " +
+                                   path_ + " (it has " + std::to_string(num_row_groups()) + ")");
+  }
+  std::vector<int> fields = columns;
+  if (fields.empty()) {
+    for (size_t i = 0; i < schema_.fields().size(); ++i) fields.push_back(static_cast<int>(i));
+  }
+  const RowGroup& rg = metadata_->row_groups[index];
+  batch::RecordBatch batch;
+  batch.num_rows = rg.num_rows;
+  std::vector<LeafData> leaves(schema_.leaves().size());
+  for (int f : fields) {
+    if (f < 0 || static_cast<size_t>(f) >= schema_.fields().size()) {
+      return Status::InvalidArgument("column index " + std::to_string(f) + " out of range");
+    }
+    const SchemaNode& node = schema_.fields()[f];
+    std::vector<int> leaf_ids;
+    CollectLeaves(node, &leaf_ids);
+    for (int leaf : leaf_ids) {
+      auto data = ReadColumnChunk(*file_, rg.columns[leaf], schema_.leaves()[leaf]);
+      if (!data.ok()) return Annotate(data.status());
+      leaves[leaf] = std::move(data).value();
+    }
+    auto column = AssembleField(node, leaves, rg.num_rows);
+    if (!column.ok()) {
+      return Annotate(column.status().WithContext("row group " + std::to_string(index)));
+    }
+    for (int leaf : leaf_ids) leaves[leaf] = LeafData();
+    batch.schema.fields.push_back(schema().fields[f]);
+    batch.columns.push_back(std::move(column).value());
+  }
+  return batch;
+}
+
+Result<batch::RecordBatch> FileReader::ReadAll(const std::vector<int>& columns) const {
+  batch::RecordBatch all;
+  bool first = true;
+  for (int g = 0; g < num_row_groups(); ++g) {
+    KEEL_ASSIGN_OR_RETURN(batch::RecordBatch b, ReadRowGroup(g, columns));
+    if (first) {
+      all = std::move(b);
+      first = false;
+    } else {
+      KEEL_RETURN_IF_ERROR(AppendBatch(std::move(b), &all));
+    }
+  }
+  if (first) {
+    // No row groups: an empty batch with the projected schema.
+    std::vector<int> fields = columns;
+    if (fields.empty()) {
+      for (size_t i = 0; i < schema().fields.size(); ++i) fields.push_back(static_cast<int>(i));
+    }
+    batch::Schema s;
+    for (int f : fields) s.fields.push_back(schema().fields[f]);
+    all = batch::RecordBatch::Make(s);
+  }
+  return all;
+}
+
+namespace {
+
+template <typename V>
+void Extend(std::vector<V>* into, std::vector<V>&& from) {
+  into->insert(into->end(), from.begin(), from.end());
+}
+
+void AppendColumn(batch::Column&& from, batch::Column* into) {
+  if (!from.validity.empty() || !into->validity.empty()) {
+    if (into->validity.empty()) into->validity.assign(into->length, 1);
+    if (from.validity.empty()) from.validity.assign(from.length, 1);
+    Extend(&into->validity, std::move(from.validity));
+  }
+  Extend(&into->bools, std::move(from.bools));
+  Extend(&into->i32, std::move(from.i32));
+  Extend(&into->i64, std::move(from.i64));
+  Extend(&into->f32, std::move(from.f32));
+  Extend(&into->f64, std::move(from.f64));
+  Extend(&into->dec, std::move(from.dec));
+  if (!from.offsets.empty()) {
+    int64_t base = into->offsets.back();
+    int64_t child_base = into->type.id == batch::TypeId::kString ||
+                                 into->type.id == batch::TypeId::kBinary
+                             ? static_cast<int64_t>(into->bytes.size())
+                             : into->children.empty() ? 0 : into->children[0].length;
+    (void)base;
+    int64_t shift = child_base - from.offsets[0];
+    for (size_t i = 1; i < from.offsets.size(); ++i) into->offsets.push_back(from.offsets[i] + shift);
+    if (from.offsets[0] != 0 && (into->type.id == batch::TypeId::kString ||
+                                 into->type.id == batch::TypeId::kBinary)) {
+      // Offsets of a column built by scatter always start at 0; keep the invariant simple.
+    }
+  }
+  into->bytes.append(from.bytes);
+  for (size_t c = 0; c < from.children.size(); ++c) {
+    AppendColumn(std::move(from.children[c]), &into->children[c]);
+  }
+  into->length += from.length;
+}
+
+}  // namespace
+
+Status AppendBatch(batch::RecordBatch&& from, batch::RecordBatch* into) {
+  if (!(from.schema == into->schema)) {
+    return Status::InvalidArgument("cannot append batches with different schemas");
+  }
+  for (size_t i = 0; i < from.columns.size(); ++i) {
+    AppendColumn(std::move(from.columns[i]), &into->columns[i]);
+  }
+  into->num_rows += from.num_rows;
+  return Status::OK();
+}
+
+}  // namespace keel::parquet
