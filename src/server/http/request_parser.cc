@@ -249,9 +249,6 @@ void RequestParser::ParseRequestLine() {
   request_.method = std::string(method);
   request_.target = std::string(target);
   request_.path = std::string(path_and_query.substr(0, q));
-  if (!PercentDecode(request_.path, false).ok()) {
-    return Fail(400, "request path holds a bad percent-escape or an encoded NUL");
-  }
   if (q != std::string_view::npos) {
     request_.query = std::string(path_and_query.substr(q + 1));
     Result<QueryParams> params = ParseQueryString(request_.query);
