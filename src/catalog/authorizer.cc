@@ -135,8 +135,10 @@ Status Authorizer::CheckBrowse() const {
   if (who_.is_admin || OwnsAnyLevel() || Has(Privilege::kBrowse, 0)) return Status::OK();
   std::string missing;
   if (!CanUseParents(&missing)) return Deny("see", missing + " (or BROWSE on its catalog)");
+  // Only a privilege that applies to the object itself reveals it: USE_CATALOG and USE_SCHEMA
+  // (or CREATE_TABLE) on its containers let one enter them, not see everything inside.
   for (Privilege p : AllPrivilegeValues()) {
-    if (Has(p, 0)) return Status::OK();
+    if (CheckGrantable(p, chain_[0].type).ok() && Has(p, 0)) return Status::OK();
   }
   return Deny("see", "some privilege on it (or BROWSE on its catalog)");
 }

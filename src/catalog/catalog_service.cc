@@ -400,6 +400,16 @@ Result<SecurableInfo> CatalogService::AuthorizeDataAccess(const Principal& calle
                                                           SecurableType type,
                                                           std::string_view full_name,
                                                           Privilege p) const {
+  // Only the privilege that governs this kind of object's data may be asked for: otherwise a
+  // caller asking for SELECT on a volume would be let in by a catalog-wide SELECT grant.
+  bool data_privilege = p == Privilege::kSelect || p == Privilege::kModify ||
+                        p == Privilege::kExecute || p == Privilege::kReadVolume ||
+                        p == Privilege::kWriteVolume;
+  if (!data_privilege || FullNameParts(type) != 3 || !CheckGrantable(p, type).ok()) {
+    return Status::InvalidArgument(std::string(PrivilegeName(p)) +
+                                   " does not govern the data of a " +
+                                   std::string(SecurableTypeName(type)));
+  }
   SecurableInfo out;
   KEEL_RETURN_IF_ERROR(db_->Read([&](Transaction& tx) -> Status {
     KEEL_ASSIGN_OR_RETURN(out, FindSecurable(tx, type, full_name));

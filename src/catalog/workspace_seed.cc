@@ -97,6 +97,18 @@ Result<InitResult> CatalogService::InitWorkspace(std::string_view admin_name) {
   std::string admin_token = "keel" + HexEncode(random);
   KEEL_RETURN_IF_ERROR(db_->Write([&](Transaction& tx) -> Status {
     int64_t now = Now();
+    // Once the workspace exists, init must not mint a new admin (and token) for another name.
+    KEEL_ASSIGN_OR_RETURN(auto existing_metastore,
+                          SecurableStore::FindById(tx, internal::kMetastoreId));
+    if (existing_metastore) {
+      KEEL_ASSIGN_OR_RETURN(auto existing_admin, PrincipalStore::FindByName(tx, admin_name));
+      if (!existing_admin || !existing_admin->is_admin) {
+        return Status::InvalidState(
+            "the workspace already exists and '" + std::string(admin_name) +
+            "' is not its admin; run init with the existing admin's name, or have an admin "
+            "create principals");
+      }
+    }
     bool created_admin = false;
     KEEL_ASSIGN_OR_RETURN(std::string admin_id,
                           EnsurePrincipal(tx, admin_name, PrincipalKind::kUser, true, now,
