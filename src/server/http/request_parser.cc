@@ -154,6 +154,11 @@ size_t RequestParser::Feed(std::string_view data) {
                           : 0;
         bool complete = ReadLine(rest, left, 431, "the header section", &used);
         pos += used;
+        if (phase_ == Phase::kError && error_status_ == 431) {
+          // ReadLine saw only what was left of the budget; report the whole limit.
+          error_message_ = "the header section is larger than the limit of " +
+                           std::to_string(options_.max_header_bytes) + " bytes";
+        }
         if (!complete) break;
         header_bytes_ += line_.size() + 2;
         if (phase_ == Phase::kTrailerLine) {

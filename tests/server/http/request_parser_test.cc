@@ -154,6 +154,18 @@ TEST(RequestParserTest, RefusesTooManyHeaderBytesWith431) {
                     std::string(RequestParserOptions::kMaxHeaderBytes, 'x') + "\r\n\r\n";
   EXPECT_EQ(FeedAll(&parser, raw), State::kError);
   EXPECT_EQ(parser.error_status(), 431);
+  EXPECT_NE(parser.error_message().find("65536 bytes"), std::string::npos)
+      << parser.error_message();
+}
+
+TEST(RequestParserTest, CountsEveryHeaderLineAgainstTheHeaderBudget) {
+  RequestParserOptions options;
+  options.max_header_bytes = 100;
+  RequestParser parser(options);
+  std::string raw = "GET / HTTP/1.1\r\nHost: h\r\n";
+  for (int i = 0; i < 10; ++i) raw += "X-" + std::to_string(i) + ": 0123456789\r\n";
+  EXPECT_EQ(FeedAll(&parser, raw + "\r\n"), State::kError);
+  EXPECT_EQ(parser.error_status(), 431);
 }
 
 TEST(RequestParserTest, RefusesTooManyHeaderFieldsWith431) {

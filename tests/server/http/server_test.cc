@@ -330,6 +330,32 @@ TEST(HttpServerTest, ClosesHttp10ConnectionsAfterOneResponse) {
   EXPECT_NE(out.find("/old"), std::string::npos);
 }
 
+TEST(HttpServerTest, AnswersConnectionsBeyondTheLimitWith503) {
+  HttpServerOptions options = TestOptions();
+  options.max_connections = 1;
+  auto server = StartServer(options, Echo);
+  UniqueFd first = RawConnect(server->port());
+  for (int i = 0; i < 100 && server->open_connections() < 1; ++i) {
+    std::this_thread::sleep_for(milliseconds(5));
+  }
+  UniqueFd second = RawConnect(server->port());
+  std::string out = ReadUntilClose(second.get());
+  EXPECT_EQ(out.rfind("HTTP/1.1 503 ", 0), 0u) << out;
+  EXPECT_NE(out.find("TEMPORARILY_UNAVAILABLE"), std::string::npos);
+}
+
+TEST(HttpServerTest, ClientReconnectsWhenTheServerClosedAnIdleKeepAliveConnection) {
+  HttpServerOptions options = TestOptions();
+  options.keep_alive_idle_millis = 50;
+  auto server = StartServer(options, Echo);
+  HttpConnection conn("127.0.0.1", server->port());
+  ASSERT_TRUE(conn.Send("GET", "/a").ok());
+  std::this_thread::sleep_for(milliseconds(300));
+  Result<ClientResponse> r = conn.Send("GET", "/b");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->status, 200);
+}
+
 TEST(HttpServerTest, GracefulShutdownFinishesAnInFlightRequestAndRefusesNewConnections) {
   std::atomic<bool> entered{false};
   HttpServerOptions options = TestOptions();
