@@ -357,9 +357,14 @@ Result<LeafData> ReadColumnChunk(const RandomAccessFile& file, const ColumnChunk
                               " values, metadata says " + std::to_string(md.num_values));
   }
   if (leaf.max_rep > 0 && !out.rep.empty() && out.rep[0] != 0) {
-    return Status::Corruption("first repetition level of a column chunk is not 0");
+    return Status::Corruption("first repetition level of the column chunk at byte offset " +
+                              std::to_string(start) + " is not 0");
   }
-  KEEL_ASSIGN_OR_RETURN(out.values, ConvertLeafValues(leaf, std::move(decoder.values())));
+  auto values = ConvertLeafValues(leaf, std::move(decoder.values()));
+  if (!values.ok()) {
+    return values.status().WithContext("column chunk at byte offset " + std::to_string(start));
+  }
+  out.values = std::move(values).value();
   return out;
 }
 

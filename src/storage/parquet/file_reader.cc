@@ -83,7 +83,10 @@ Result<std::unique_ptr<FileReader>> FileReader::Init(std::unique_ptr<RandomAcces
         "files"));
   }
   auto schema = ParquetSchema::Make(r->metadata_->schema);
-  if (!schema.ok()) return r->Annotate(schema.status());
+  if (!schema.ok()) {
+    return r->Annotate(schema.status().WithContext("footer at byte offset " +
+                                                   std::to_string(footer_start)));
+  }
   r->schema_ = std::move(schema).value();
   const size_t num_leaves = r->schema_.leaves().size();
   for (size_t g = 0; g < r->metadata_->row_groups.size(); ++g) {
@@ -158,7 +161,11 @@ Result<batch::RecordBatch> FileReader::ReadRowGroup(int index, const std::vector
     }
     auto column = AssembleField(node, leaves, rg.num_rows);
     if (!column.ok()) {
-      return Annotate(column.status().WithContext("row group " + std::to_string(index)));
+      int64_t offset = rg.file_offset.value_or(
+          rg.columns.empty() || !rg.columns[0].meta_data ? 0
+                                                         : rg.columns[0].meta_data->data_page_offset);
+      return Annotate(column.status().WithContext("row group " + std::to_string(index) +
+                                                  " at byte offset " + std::to_string(offset)));
     }
     for (int leaf : leaf_ids) leaves[leaf] = LeafData();
     batch.schema.fields.push_back(schema().fields[f]);
