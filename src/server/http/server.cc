@@ -195,8 +195,10 @@ void HttpServer::EventLoop() {
       if (expired && c->parser.started()) {
         Response timeout = Response::Error(408, ErrorCodeForStatus(408),
                                            "the request did not arrive within the read timeout");
-        [[maybe_unused]] Status s =
-            SendAll(c->fd.get(), SerializeResponse(timeout, false, false), now + kLingerMillis);
+        // One non-blocking attempt: the event thread must never wait on a slow peer.
+        std::string bytes = SerializeResponse(timeout, false, false);
+        [[maybe_unused]] ssize_t n =
+            ::send(c->fd.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
         KEEL_LOG(kInfo) << "closing connection from " << c->remote
                         << ": request incomplete after the read timeout (408)";
       }
