@@ -218,7 +218,7 @@ TEST(HttpServerTest, RefusesOversizeBodyWith413WithoutReadingItAll) {
 TEST(HttpServerTest, ClosesASlowClientAfterTheReadTimeoutWithoutPinningAWorker) {
   HttpServerOptions options = TestOptions();
   options.worker_threads = 1;
-  options.read_timeout_millis = 300;
+  options.read_timeout_millis = 800;
   auto server = StartServer(options, Echo);
   UniqueFd slow = RawConnect(server->port());
   ASSERT_TRUE(
@@ -230,11 +230,11 @@ TEST(HttpServerTest, ClosesASlowClientAfterTheReadTimeoutWithoutPinningAWorker) 
   Result<ClientResponse> fast = Send("GET", "127.0.0.1", server->port(), "/fast");
   ASSERT_TRUE(fast.ok()) << fast.status().ToString();
   EXPECT_EQ(fast->status, 200);
-  EXPECT_LT(MonotonicMillis() - start, 250);
+  EXPECT_LT(MonotonicMillis() - start, 600);
 
   std::string out = ReadUntilClose(slow.get(), 3'000);
   EXPECT_EQ(out.rfind("HTTP/1.1 408 ", 0), 0u) << out;
-  EXPECT_GE(MonotonicMillis() - start, 250);
+  EXPECT_GE(MonotonicMillis() - start, 600);
 }
 
 TEST(HttpServerTest, ClosesATricklingClientWhenTheHeadersMissTheDeadline) {
