@@ -75,3 +75,23 @@ TEST(Sha256Test, MatchesFipsVectors) {
 
 }  // namespace
 }  // namespace keel
+
+#include "common/base64.h"
+
+namespace keel {
+namespace {
+
+TEST(Base64Test, RoundTripsAndRefusesGarbage) {
+  for (std::string s : {"", "f", "fo", "foo", "foob", "fooba", "foobar", std::string("\0\xff", 2)}) {
+    auto back = Base64Decode(Base64Encode(s));
+    ASSERT_TRUE(back.ok());
+    EXPECT_EQ(*back, s);
+  }
+  EXPECT_EQ(Base64Encode("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(Base64Encode("fo"), "Zm8=");
+  EXPECT_FALSE(Base64Decode("Zm9v!").ok());
+  EXPECT_FALSE(Base64Decode("Z").ok());
+}
+
+}  // namespace
+}  // namespace keel

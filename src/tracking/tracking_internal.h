@@ -1,0 +1,44 @@
+#pragma once
+
+// Lookups and permission checks shared by the files implementing TrackingService. Private to
+// src/tracking.
+
+#include <string_view>
+
+#include "catalog/principal.h"
+#include "metastore/database.h"
+#include "tracking/experiment_store.h"
+#include "tracking/tracking_types.h"
+
+namespace keel::tracking::internal {
+
+// "12" -> 12; INVALID_PARAMETER_VALUE for anything that is not a non-negative integer.
+Result<int64_t> ParseExperimentId(std::string_view id);
+
+// The experiment, or RESOURCE_DOES_NOT_EXIST.
+Result<ExperimentRecord> FindExperiment(metastore::Transaction& tx, std::string_view id);
+
+// The caller's level on the experiment (see TrackingService for the rules).
+Result<PermissionLevel> EffectiveLevel(metastore::Transaction& tx,
+                                       const catalog::Principal& caller,
+                                       const ExperimentRecord& experiment);
+
+// PERMISSION_DENIED unless the caller has at least `needed`.
+Status Require(metastore::Transaction& tx, const catalog::Principal& caller,
+               const ExperimentRecord& experiment, PermissionLevel needed);
+
+// The run, or RESOURCE_DOES_NOT_EXIST ("Run with id=... not found").
+Result<RunInfo> FindRun(metastore::Transaction& tx, std::string_view run_id);
+
+// Finds the run and its experiment and checks `needed`.
+Result<RunInfo> FindRunFor(metastore::Transaction& tx, const catalog::Principal& caller,
+                           std::string_view run_id, PermissionLevel needed);
+
+// Logging needs an active run (MLflow refuses writes to deleted runs).
+Status RequireActive(const RunInfo& run);
+
+// Page tokens are base64 of {"offset": N}, as MLflow's SQL store makes them.
+std::string MakePageToken(int64_t offset);
+Result<int64_t> ParsePageToken(std::string_view token);
+
+}  // namespace keel::tracking::internal

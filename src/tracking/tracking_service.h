@@ -1,0 +1,157 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/principal.h"
+#include "common/clock.h"
+#include "metastore/database.h"
+#include "tracking/tracking_types.h"
+
+namespace keel::tracking {
+
+struct TrackingServiceOptions {
+  // Source of "now" for run and experiment times. Default: the system clock.
+  const Clock* clock = Clock::System();
+};
+
+struct CreateRunRequest {
+  std::string experiment_id;  // "" means the Default experiment ("0"), as MLflow does
+  std::string run_name;       // "" -> generated, or taken from the mlflow.runName tag
+  std::optional<int64_t> start_time;
+  std::vector<KeyValue> tags;
+};
+
+struct UpdateRunRequest {
+  std::optional<std::string> status;
+  std::optional<int64_t> end_time;
+  std::optional<std::string> run_name;
+};
+
+struct SearchRunsRequest {
+  std::vector<std::string> experiment_ids;
+  std::string filter;
+  ViewType view = ViewType::kActiveOnly;
+  int64_t max_results = 1000;
+  std::vector<std::string> order_by;
+  std::string page_token;
+};
+
+struct RunPage {
+  std::vector<Run> runs;
+  std::string next_page_token;  // empty on the last page
+};
+
+struct SearchExperimentsRequest {
+  std::string filter;
+  ViewType view = ViewType::kActiveOnly;
+  int64_t max_results = 1000;
+  std::vector<std::string> order_by;
+  std::string page_token;
+};
+
+struct ExperimentPage {
+  std::vector<Experiment> experiments;
+  std::string next_page_token;
+};
+
+struct MetricPage {
+  std::vector<Metric> metrics;
+  std::string next_page_token;
+};
+
+// Named limits of the API (MLflow's values).
+inline constexpr int64_t kMaxSearchResults = 50000;
+inline constexpr int64_t kDefaultMetricHistoryPage = 25000;
+inline constexpr int64_t kMaxBulkIntervalResults = 2500;
+inline constexpr size_t kMaxBulkIntervalRuns = 100;
+
+// MLflow's tracking: experiments, runs, params, metrics, tags, inputs and search, with
+// workspace permissions on experiments (CAN_READ < CAN_EDIT < CAN_MANAGE):
+//  - metastore admins and the experiment's owner (its creator) may manage it;
+//  - `/Users/<name>/...` experiments belong to <name>: only that user (or an admin) creates
+//    them, and that user may manage them;
+//  - the Default experiment and `/Shared/...` experiments are editable by everyone;
+//  - otherwise permissions granted to the caller or its groups apply.
+// Reading needs CAN_READ, logging and run changes CAN_EDIT, renaming/deleting and changing
+// permissions CAN_MANAGE. Every change is one metastore transaction.
+//
+// Errors follow MLflow: RESOURCE_DOES_NOT_EXIST (404) for unknown ids, RESOURCE_ALREADY_EXISTS
+// (400) for taken names, INVALID_PARAMETER_VALUE (400) for bad values, PERMISSION_DENIED (403).
+// Thread-safe.
+class TrackingService {
+ public:
+  TrackingService(metastore::Database* db, TrackingServiceOptions options = {});
+
+  // ---- experiments ------------------------------------------------------------------------
+  Result<std::string> CreateExperiment(const catalog::Principal& caller, std::string_view name,
+                                       std::string_view artifact_location,
+                                       const std::vector<KeyValue>& tags);
+  Result<Experiment> GetExperiment(const catalog::Principal& caller,
+                                   std::string_view experiment_id) const;
+  Result<Experiment> GetExperimentByName(const catalog::Principal& caller,
+                                         std::string_view name) const;
+  Result<ExperimentPage> SearchExperiments(const catalog::Principal& caller,
+                                           const SearchExperimentsRequest& request) const;
+  Status UpdateExperiment(const catalog::Principal& caller, std::string_view experiment_id,
+                          std::string_view new_name);
+  Status DeleteExperiment(const catalog::Principal& caller, std::string_view experiment_id);
+  Status RestoreExperiment(const catalog::Principal& caller, std::string_view experiment_id);
+  Status SetExperimentTag(const catalog::Principal& caller, std::string_view experiment_id,
+                          std::string_view key, std::string_view value);
+  Status DeleteExperimentTag(const catalog::Principal& caller, std::string_view experiment_id,
+                             std::string_view key);
+  // Grants `level` (kNone revokes) on the experiment to a principal; needs CAN_MANAGE.
+  Status SetExperimentPermission(const catalog::Principal& caller,
+                                 std::string_view experiment_id, std::string_view principal,
+                                 PermissionLevel level);
+  Result<std::vector<std::pair<std::string, PermissionLevel>>> GetExperimentPermissions(
+      const catalog::Principal& caller, std::string_view experiment_id) const;
+
+  // ---- runs -------------------------------------------------------------------------------
+  Result<Run> CreateRun(const catalog::Principal& caller, const CreateRunRequest& request);
+  Result<Run> GetRun(const catalog::Principal& caller, std::string_view run_id) const;
+  Result<RunInfo> UpdateRun(const catalog::Principal& caller, std::string_view run_id,
+                            const UpdateRunRequest& request);
+  Status DeleteRun(const catalog::Principal& caller, std::string_view run_id);
+  Status RestoreRun(const catalog::Principal& caller, std::string_view run_id);
+
+  // Metrics, params and tags in one transaction. Params are immutable: a different value for a
+  // logged key is INVALID_PARAMETER_VALUE, and then nothing of the batch is written.
+  Status LogBatch(const catalog::Principal& caller, std::string_view run_id,
+                  const std::vector<Metric>& metrics, const std::vector<KeyValue>& params,
+                  const std::vector<KeyValue>& tags);
+  Status DeleteTag(const catalog::Principal& caller, std::string_view run_id,
+                   std::string_view key);
+  Status LogInputs(const catalog::Principal& caller, std::string_view run_id,
+                   const std::vector<DatasetInput>& inputs);
+
+  Result<MetricPage> GetMetricHistory(const catalog::Principal& caller, std::string_view run_id,
+                                      std::string_view key, std::string_view page_token,
+                                      std::optional<int64_t> max_results) const;
+  // Up to `max_results` points per run, sampled evenly over the steps in range (MLflow's
+  // get-history-bulk-interval, used by the UI's charts).
+  Result<std::vector<RunMetric>> GetMetricHistoryBulkInterval(
+      const catalog::Principal& caller, const std::vector<std::string>& run_ids,
+      std::string_view key, std::optional<int64_t> start_step, std::optional<int64_t> end_step,
+      std::optional<int64_t> max_results) const;
+
+  Result<RunPage> SearchRuns(const catalog::Principal& caller,
+                             const SearchRunsRequest& request) const;
+
+  // The run (with CAN_READ or CAN_EDIT checked) — used by the artifact API.
+  Result<RunInfo> AuthorizeRun(const catalog::Principal& caller, std::string_view run_id,
+                               PermissionLevel needed) const;
+  // Checks `needed` on the experiment with this id (artifact proxy paths start with it).
+  Status AuthorizeExperiment(const catalog::Principal& caller, std::string_view experiment_id,
+                             PermissionLevel needed) const;
+
+ private:
+  int64_t Now() const { return options_.clock->NowMillis(); }
+
+  metastore::Database* db_;
+  TrackingServiceOptions options_;
+};
+
+}  // namespace keel::tracking
