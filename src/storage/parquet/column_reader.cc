@@ -20,11 +20,10 @@ namespace {
 // Decodes one column chunk page by page. Not thread-safe; one per chunk.
 class ChunkDecoder {
  public:
-  ChunkDecoder(const LeafDescriptor& leaf, Codec codec, LeafData* out)
-      : leaf_(leaf), codec_(codec), out_(out) {}
+  ChunkDecoder(const LeafDescriptor& leaf, Codec codec, LeafData* out, PhysicalValues* values)
+      : leaf_(leaf), codec_(codec), out_(out), values_(*values) {}
 
   Status DecodePage(const PageHeader& h, std::string_view body, uint64_t offset);
-  PhysicalValues& values() { return values_; }
 
  private:
   Status DecodeDictionary(const PageHeader& h, std::string_view body);
@@ -38,7 +37,7 @@ class ChunkDecoder {
   const LeafDescriptor& leaf_;
   Codec codec_;
   LeafData* out_;
-  PhysicalValues values_;
+  PhysicalValues& values_;
   PhysicalValues dictionary_;
   bool has_dictionary_ = false;
   std::string delta_previous_;  // DELTA_BYTE_ARRAY carries the last value across pages
@@ -122,14 +121,33 @@ Status ChunkDecoder::DecodeValues(int32_t encoding, std::string_view data, int64
         case Type::kFloat: return Gather(dictionary_.f32, idx, &values_.f32);
         case Type::kDouble: return Gather(dictionary_.f64, idx, &values_.f64);
         default: {
-          uint64_t n = static_cast<uint64_t>(dictionary_.byte_array_count());
+          const uint64_t n = static_cast<uint64_t>(dictionary_.byte_array_count());
+          const auto& dict_offsets = dictionary_.offsets;
+          uint64_t total = 0;
           for (uint32_t i : idx) {
             if (i >= n) {
               return Status::Corruption("dictionary index " + std::to_string(i) +
                                         " out of range (dictionary has " + std::to_string(n) +
                                         " entries)");
             }
-            values_.AppendByteArray(dictionary_.ByteArrayAt(i));
+            total += dict_offsets[i + 1] - dict_offsets[i];
+          }
+          if (total > kMaxDecodedPageBytes) {
+            return Status::Corruption("dictionary page expands to " + std::to_string(total) +
+                                      " bytes, over the limit of " +
+                                      std::to_string(kMaxDecodedPageBytes));
+          }
+          std::string& bytes = values_.bytes;
+          size_t base = bytes.size();
+          bytes.resize(base + total);
+          char* dst = bytes.data() + base;
+          values_.offsets.reserve(values_.offsets.size() + idx.size());
+          for (uint32_t i : idx) {
+            size_t len = dict_offsets[i + 1] - dict_offsets[i];
+            if (len) std::memcpy(dst, dictionary_.bytes.data() + dict_offsets[i], len);
+            dst += len;
+            base += len;
+            values_.offsets.push_back(static_cast<int64_t>(base));
           }
           return Status::OK();
         }
@@ -193,8 +211,13 @@ Status ChunkDecoder::DecodeDataV1(const PageHeader& h, std::string_view body) {
   if (d.num_values < 0 || d.num_values > kMaxPageValues) {
     return Status::Corruption("data page declares " + std::to_string(d.num_values) + " values");
   }
-  KEEL_RETURN_IF_ERROR(Decompress(codec_, body, h.uncompressed_page_size, &scratch_));
-  std::string_view data = scratch_;
+  std::string_view data = body;
+  if (codec_ != Codec::kUncompressed) {
+    KEEL_RETURN_IF_ERROR(Decompress(codec_, body, h.uncompressed_page_size, &scratch_));
+    data = scratch_;
+  } else if (body.size() != static_cast<size_t>(h.uncompressed_page_size)) {
+    return Status::Corruption("uncompressed page size differs from its header");
+  }
   auto read_levels = [&](int16_t max_level, int32_t encoding, std::vector<int16_t>* levels) {
     if (max_level == 0) return Status::OK();
     if (encoding != static_cast<int32_t>(Encoding::kRle)) {
@@ -282,8 +305,8 @@ Status ChunkDecoder::DecodePage(const PageHeader& h, std::string_view body, uint
 
 }  // namespace
 
-Result<LeafData> ReadColumnChunk(const RandomAccessFile& file, const ColumnChunk& chunk,
-                                 const LeafDescriptor& leaf) {
+Status AppendColumnChunk(const RandomAccessFile& file, const ColumnChunk& chunk,
+                         const LeafDescriptor& leaf, LeafData* out, PhysicalValues* values) {
   if (chunk.file_path) {
     return Status::NotImplemented("column chunks in external files are not supported");
   }
@@ -296,11 +319,7 @@ Result<LeafData> ReadColumnChunk(const RandomAccessFile& file, const ColumnChunk
     return Status::Corruption(std::string("column chunk has type ") + TypeName(md.type) +
                               ", schema says " + TypeName(static_cast<int32_t>(leaf.physical)));
   }
-  if (md.num_values == 0) {  // an empty chunk: nothing to read (offsets may be 0)
-    LeafData empty;
-    KEEL_ASSIGN_OR_RETURN(empty.values, ConvertLeafValues(leaf, PhysicalValues()));
-    return empty;
-  }
+  if (md.num_values == 0) return Status::OK();  // an empty chunk (its offsets may be 0)
   int64_t start = md.data_page_offset;
   // dictionary_page_offset 0 means absent for some writers.
   if (md.dictionary_page_offset && *md.dictionary_page_offset > 0 &&
@@ -325,12 +344,14 @@ Result<LeafData> ReadColumnChunk(const RandomAccessFile& file, const ColumnChunk
   if (md.codec < 0 || md.codec > 7) {
     return Status::Corruption("unknown compression codec " + std::to_string(md.codec));
   }
-  LeafData out;
-  ChunkDecoder decoder(leaf, static_cast<Codec>(md.codec), &out);
+  const int64_t levels_before = out->num_levels;
+  const size_t rep_before = out->rep.size();
+  ChunkDecoder decoder(leaf, static_cast<Codec>(md.codec), out, values);
   size_t pos = 0;
-  while (out.num_levels < md.num_values) {
+  while (out->num_levels - levels_before < md.num_values) {
     if (pos >= buf.size()) {
-      return Status::Corruption("column chunk ends after " + std::to_string(out.num_levels) +
+      return Status::Corruption("column chunk ends after " +
+                                std::to_string(out->num_levels - levels_before) +
                                 " of " + std::to_string(md.num_values) +
                                 " values at byte offset " + std::to_string(start + pos));
     }
@@ -352,19 +373,24 @@ Result<LeafData> ReadColumnChunk(const RandomAccessFile& file, const ColumnChunk
     KEEL_RETURN_IF_ERROR(decoder.DecodePage(h, body, page_offset));
     pos += h.compressed_page_size;
   }
-  if (out.num_levels != md.num_values) {
-    return Status::Corruption("column chunk holds " + std::to_string(out.num_levels) +
+  if (out->num_levels - levels_before != md.num_values) {
+    return Status::Corruption("column chunk holds " +
+                              std::to_string(out->num_levels - levels_before) +
                               " values, metadata says " + std::to_string(md.num_values));
   }
-  if (leaf.max_rep > 0 && !out.rep.empty() && out.rep[0] != 0) {
+  if (leaf.max_rep > 0 && out->rep.size() > rep_before && out->rep[rep_before] != 0) {
     return Status::Corruption("first repetition level of the column chunk at byte offset " +
                               std::to_string(start) + " is not 0");
   }
-  auto values = ConvertLeafValues(leaf, std::move(decoder.values()));
-  if (!values.ok()) {
-    return values.status().WithContext("column chunk at byte offset " + std::to_string(start));
-  }
-  out.values = std::move(values).value();
+  return Status::OK();
+}
+
+Result<LeafData> ReadColumnChunk(const RandomAccessFile& file, const ColumnChunk& chunk,
+                                 const LeafDescriptor& leaf) {
+  LeafData out;
+  PhysicalValues values;
+  KEEL_RETURN_IF_ERROR(AppendColumnChunk(file, chunk, leaf, &out, &values));
+  KEEL_ASSIGN_OR_RETURN(out.values, ConvertLeafValues(leaf, std::move(values)));
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include "common/fs/file_system.h"
 #include "common/result.h"
 #include "storage/batch/column.h"
+#include "storage/parquet/encoding/physical_values.h"
 #include "storage/parquet/format.h"
 #include "storage/parquet/schema.h"
 
@@ -15,6 +16,9 @@ namespace keel::parquet {
 // Most levels (values, nulls included) one page may declare. A page is at most
 // kMaxPageBytes, but RLE can describe many values in few bytes, so counts get their own cap.
 inline constexpr int64_t kMaxPageValues = int64_t{1} << 26;
+// Most bytes one page may decode to (a small dictionary-encoded page can name a long
+// dictionary entry many times).
+inline constexpr uint64_t kMaxDecodedPageBytes = uint64_t{1} << 30;
 
 // One leaf column chunk, decoded: Dremel levels (empty when the max level is 0) and the dense
 // non-null values converted to the leaf's batch type.
@@ -24,6 +28,12 @@ struct LeafData {
   std::vector<int16_t> rep;
   batch::Column values;
 };
+
+// Decodes the column chunk `chunk` of `leaf`, appending its levels to *out (num_levels, def,
+// rep; out->values is untouched) and its present values to *values. Used to gather the chunks
+// of one leaf across row groups before converting and assembling them once.
+Status AppendColumnChunk(const RandomAccessFile& file, const ColumnChunk& chunk,
+                         const LeafDescriptor& leaf, LeafData* out, PhysicalValues* values);
 
 // Reads and decodes the column chunk `chunk` of `leaf` from `file`. Checks every page header,
 // size and level against the metadata and the limits above; any inconsistency is kCorruption

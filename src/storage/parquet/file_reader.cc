@@ -1,8 +1,10 @@
 #include "storage/parquet/file_reader.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "storage/parquet/column_reader.h"
+#include "storage/parquet/leaf_converter.h"
 #include "storage/parquet/metadata.h"
 #include "storage/parquet/record_assembler.h"
 
@@ -139,13 +141,64 @@ Result<batch::RecordBatch> FileReader::ReadRowGroup(int index, const std::vector
     return Status::InvalidArgument("row group " + std::to_string(index) + " does not exist in " +
                                    path_ + " (it has " + std::to_string(num_row_groups()) + ")");
   }
+  return ReadRowGroups({index}, columns);
+}
+
+Result<batch::RecordBatch> FileReader::ReadAll(const std::vector<int>& columns) const {
+  std::vector<int> groups(num_row_groups());
+  for (int g = 0; g < num_row_groups(); ++g) groups[g] = g;
+  return ReadRowGroups(groups, columns);
+}
+
+namespace {
+
+// Reserves room for the values of `leaf` in `groups` (an optimization only: hostile counts
+// are capped by the file size, and growth still works past the reservation).
+void ReserveLeaf(const LeafDescriptor& leaf, const FileMetaData& md, const std::vector<int>& groups,
+                 int leaf_index, uint64_t file_size, LeafData* levels, PhysicalValues* values) {
+  int64_t n = 0, bytes = 0;
+  for (int g : groups) {
+    const auto& m = md.row_groups[g].columns[leaf_index].meta_data;
+    if (!m) continue;
+    n += std::max<int64_t>(0, m->num_values);
+    bytes += std::max<int64_t>(0, m->total_uncompressed_size);
+  }
+  const int64_t cap = static_cast<int64_t>(std::min<uint64_t>(file_size * 8 + 1024, 1u << 30));
+  n = std::min(n, cap);
+  bytes = std::min(bytes, cap);
+  if (leaf.max_def > 0) levels->def.reserve(n);
+  if (leaf.max_rep > 0) levels->rep.reserve(n);
+  switch (leaf.physical) {
+    case Type::kBoolean: values->bools.reserve(n); break;
+    case Type::kInt32: values->i32.reserve(n); break;
+    case Type::kInt64: values->i64.reserve(n); break;
+    case Type::kFloat: values->f32.reserve(n); break;
+    case Type::kDouble: values->f64.reserve(n); break;
+    default:
+      values->offsets.reserve(n + 1);
+      values->bytes.reserve(bytes);
+      break;
+  }
+}
+
+}  // namespace
+
+Result<batch::RecordBatch> FileReader::ReadRowGroups(const std::vector<int>& groups,
+                                                     const std::vector<int>& columns) const {
   std::vector<int> fields = columns;
   if (fields.empty()) {
     for (size_t i = 0; i < schema_.fields().size(); ++i) fields.push_back(static_cast<int>(i));
   }
-  const RowGroup& rg = metadata_->row_groups[index];
+  int64_t total_rows = 0;
+  for (int g : groups) {
+    if (g < 0 || g >= num_row_groups()) {
+      return Status::InvalidArgument("row group " + std::to_string(g) + " does not exist in " +
+                                     path_);
+    }
+    total_rows += metadata_->row_groups[g].num_rows;
+  }
   batch::RecordBatch batch;
-  batch.num_rows = rg.num_rows;
+  batch.num_rows = total_rows;
   std::vector<LeafData> leaves(schema_.leaves().size());
   for (int f : fields) {
     if (f < 0 || static_cast<size_t>(f) >= schema_.fields().size()) {
@@ -155,48 +208,40 @@ Result<batch::RecordBatch> FileReader::ReadRowGroup(int index, const std::vector
     std::vector<int> leaf_ids;
     CollectLeaves(node, &leaf_ids);
     for (int leaf : leaf_ids) {
-      auto data = ReadColumnChunk(*file_, rg.columns[leaf], schema_.leaves()[leaf]);
-      if (!data.ok()) return Annotate(data.status());
-      leaves[leaf] = std::move(data).value();
+      const LeafDescriptor& desc = schema_.leaves()[leaf];
+      LeafData& data = leaves[leaf];
+      PhysicalValues values;
+      ReserveLeaf(desc, *metadata_, groups, leaf, file_->size(), &data, &values);
+      for (int g : groups) {
+        Status s = AppendColumnChunk(*file_, metadata_->row_groups[g].columns[leaf], desc, &data,
+                                     &values);
+        if (!s.ok()) return Annotate(s.WithContext("row group " + std::to_string(g)));
+      }
+      auto converted = ConvertLeafValues(desc, std::move(values));
+      if (!converted.ok()) {
+        const auto& m = metadata_->row_groups[groups.empty() ? 0 : groups[0]].columns[leaf].meta_data;
+        return Annotate(converted.status().WithContext(
+            "column chunk at byte offset " + std::to_string(m ? m->data_page_offset : 0)));
+      }
+      data.values = std::move(converted).value();
     }
-    auto column = AssembleField(node, leaves, rg.num_rows);
+    auto column = AssembleField(node, leaves, total_rows);
     if (!column.ok()) {
-      int64_t offset = rg.file_offset.value_or(
-          rg.columns.empty() || !rg.columns[0].meta_data ? 0
-                                                         : rg.columns[0].meta_data->data_page_offset);
-      return Annotate(column.status().WithContext("row group " + std::to_string(index) +
-                                                  " at byte offset " + std::to_string(offset)));
+      int64_t offset = 0;
+      if (!groups.empty()) {
+        const RowGroup& rg = metadata_->row_groups[groups[0]];
+        offset = rg.file_offset.value_or(
+            rg.columns.empty() || !rg.columns[0].meta_data ? 0
+                                                           : rg.columns[0].meta_data->data_page_offset);
+      }
+      return Annotate(column.status().WithContext("row group data at byte offset " +
+                                                  std::to_string(offset)));
     }
     for (int leaf : leaf_ids) leaves[leaf] = LeafData();
     batch.schema.fields.push_back(schema().fields[f]);
     batch.columns.push_back(std::move(column).value());
   }
   return batch;
-}
-
-Result<batch::RecordBatch> FileReader::ReadAll(const std::vector<int>& columns) const {
-  batch::RecordBatch all;
-  bool first = true;
-  for (int g = 0; g < num_row_groups(); ++g) {
-    KEEL_ASSIGN_OR_RETURN(batch::RecordBatch b, ReadRowGroup(g, columns));
-    if (first) {
-      all = std::move(b);
-      first = false;
-    } else {
-      KEEL_RETURN_IF_ERROR(AppendBatch(std::move(b), &all));
-    }
-  }
-  if (first) {
-    // No row groups: an empty batch with the projected schema.
-    std::vector<int> fields = columns;
-    if (fields.empty()) {
-      for (size_t i = 0; i < schema().fields.size(); ++i) fields.push_back(static_cast<int>(i));
-    }
-    batch::Schema s;
-    for (int f : fields) s.fields.push_back(schema().fields[f]);
-    all = batch::RecordBatch::Make(s);
-  }
-  return all;
 }
 
 namespace {

@@ -50,6 +50,9 @@ class FileReader {
   Result<batch::RecordBatch> ReadRowGroup(int index, const std::vector<int>& columns = {}) const;
   // Reads every row group into one batch.
   Result<batch::RecordBatch> ReadAll(const std::vector<int>& columns = {}) const;
+  // Reads the given row groups (valid indices, in order) into one batch.
+  Result<batch::RecordBatch> ReadRowGroups(const std::vector<int>& groups,
+                                           const std::vector<int>& columns = {}) const;
 
  private:
   FileReader() = default;

@@ -144,7 +144,7 @@ class Assembler {
     col.validity.resize(slots.size());
     for (size_t k = 0; k < slots.size(); ++k) col.validity[k] = lv.def(slots[k]) == max_def;
     col.length = static_cast<int64_t>(slots.size());
-    Scatter(dense, col.validity, &col);
+    Scatter(std::move(leaves_[node.leaf_index].values), col.validity, &col);
     return col;
   }
 
@@ -158,7 +158,10 @@ class Assembler {
     }
   }
 
-  static void Scatter(const Column& dense, const std::vector<uint8_t>& valid, Column* col) {
+
+ public:
+  // Spreads the dense values over the slots marked valid (nulls get zero/empty values).
+  static void Scatter(Column&& dense, const std::vector<uint8_t>& valid, Column* col) {
     switch (dense.type.id) {
       case TypeId::kBoolean: ScatterVec(dense.bools, valid, &col->bools); return;
       case TypeId::kByte:
@@ -173,7 +176,7 @@ class Assembler {
       case TypeId::kDecimal: ScatterVec(dense.dec, valid, &col->dec); return;
       case TypeId::kString:
       case TypeId::kBinary: {
-        col->bytes = dense.bytes;
+        col->bytes = std::move(dense.bytes);
         col->offsets.assign(1, dense.offsets[0]);
         col->offsets.reserve(valid.size() + 1);
         size_t j = 0;
@@ -190,13 +193,44 @@ class Assembler {
     }
   }
 
+ private:
   std::vector<LeafData>& leaves_;
 };
+
+// A top-level primitive column: one level per row, no slots needed.
+Result<Column> AssembleFlatLeaf(const SchemaNode& node, LeafData& leaf, int64_t num_rows) {
+  if (leaf.num_levels != num_rows) {
+    return Status::Corruption("column '" + node.name + "' has " + std::to_string(leaf.num_levels) +
+                              " values, the row group has " + std::to_string(num_rows) +
+                              " rows (columns of different lengths)");
+  }
+  const int16_t max_def = node.def_level;
+  int64_t present = num_rows;
+  if (!leaf.def.empty()) {
+    present = 0;
+    for (int16_t d : leaf.def) present += d == max_def;
+  }
+  if (present != leaf.values.length) {
+    return Status::Corruption("column '" + node.name + "' has " +
+                              std::to_string(leaf.values.length) + " values but its levels place " +
+                              std::to_string(present));
+  }
+  if (present == num_rows) return std::move(leaf.values);
+  Column col = Column::Make(node.type);
+  col.length = num_rows;
+  col.validity.resize(num_rows);
+  for (int64_t i = 0; i < num_rows; ++i) col.validity[i] = leaf.def[i] == max_def;
+  Assembler::Scatter(std::move(leaf.values), col.validity, &col);
+  return col;
+}
 
 }  // namespace
 
 Result<batch::Column> AssembleField(const SchemaNode& node, std::vector<LeafData>& leaves,
                                     int64_t num_rows) {
+  if (node.kind == SchemaNode::Kind::kLeaf && leaves[node.leaf_index].rep.empty()) {
+    return AssembleFlatLeaf(node, leaves[node.leaf_index], num_rows);
+  }
   Assembler assembler(leaves);
   std::vector<const SchemaNode*> path{&node};
   std::vector<int64_t> slots = TopSlots(leaves[node.first_leaf]);

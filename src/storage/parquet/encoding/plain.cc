@@ -16,6 +16,8 @@ Status DecodeFixed(std::string_view data, int64_t count, std::vector<V>* out, si
                    const char* what) {
   uint64_t need = static_cast<uint64_t>(count) * sizeof(V);
   if (need > data.size()) return Short(what, count);
+  *consumed = need;
+  if (need == 0) return Status::OK();  // memcpy must not see a null pointer
   size_t old = out->size();
   out->resize(old + count);
   std::memcpy(out->data() + old, data.data(), need);
@@ -56,20 +58,32 @@ Status DecodePlain(Type type, int32_t type_length, std::string_view data, int64_
       return Status::OK();
     }
     case Type::kByteArray: {
+      // Values never exceed the page, so size the byte buffer once and copy in place.
       size_t pos = 0;
+      const size_t base = out->bytes.size();
+      out->bytes.resize(base + data.size());
+      char* dst = out->bytes.data() + base;
+      size_t written = 0;
       out->offsets.reserve(out->offsets.size() + count);
       for (int64_t i = 0; i < count; ++i) {
-        if (data.size() - pos < 4) return Short("BYTE_ARRAY", count);
+        if (data.size() - pos < 4) {
+          out->bytes.resize(base + written);
+          return Short("BYTE_ARRAY", count);
+        }
         uint32_t len;
         std::memcpy(&len, data.data() + pos, 4);
         pos += 4;
         if (len > data.size() - pos) {
+          out->bytes.resize(base + written);
           return Status::Corruption("PLAIN BYTE_ARRAY length " + std::to_string(len) +
                                     " runs past the end of the page");
         }
-        out->AppendByteArray(data.substr(pos, len));
+        if (len) std::memcpy(dst + written, data.data() + pos, len);
+        written += len;
         pos += len;
+        out->offsets.push_back(static_cast<int64_t>(base + written));
       }
+      out->bytes.resize(base + written);
       *consumed = pos;
       return Status::OK();
     }
@@ -81,6 +95,7 @@ namespace {
 
 template <typename V>
 void AppendRaw(const std::vector<V>& v, int64_t begin, int64_t end, std::string* out) {
+  if (end <= begin) return;
   out->append(reinterpret_cast<const char*>(v.data() + begin), (end - begin) * sizeof(V));
 }
 
