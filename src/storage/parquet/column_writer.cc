@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <string_view>
 #include <unordered_map>
 
@@ -18,57 +19,89 @@ namespace {
 
 using batch::TypeId;
 
+// Calls fn(i) for the index in data.column of each present value, in order.
+template <typename Fn>
+void ForEachPresent(const ShreddedLeaf& data, Fn&& fn) {
+  if (data.row_begin < 0) {
+    for (int64_t i : data.value_index) fn(i);
+    return;
+  }
+  const auto& valid = data.column->validity;
+  if (valid.empty()) {
+    for (int64_t i = data.row_begin; i < data.row_end; ++i) fn(i);
+    return;
+  }
+  for (int64_t i = data.row_begin; i < data.row_end; ++i) {
+    if (valid[i]) fn(i);
+  }
+}
+
+int64_t PresentCount(const ShreddedLeaf& data) {
+  if (data.column == nullptr) return 0;
+  if (data.row_begin < 0) return static_cast<int64_t>(data.value_index.size());
+  const auto& valid = data.column->validity;
+  if (valid.empty()) return data.row_end - data.row_begin;
+  int64_t n = 0;
+  for (int64_t i = data.row_begin; i < data.row_end; ++i) n += valid[i] != 0;
+  return n;
+}
+
 // The present values of the leaf in physical form.
 PhysicalValues Gather(const LeafDescriptor& leaf, const ShreddedLeaf& data) {
   PhysicalValues v;
   const batch::Column* c = data.column;
-  const auto& idx = data.value_index;
-  if (c == nullptr || idx.empty()) return v;
+  const int64_t n = PresentCount(data);
+  if (c == nullptr || n == 0) return v;
   switch (leaf.physical) {
     case Type::kBoolean:
-      v.bools.reserve(idx.size());
-      for (int64_t i : idx) v.bools.push_back(c->bools[i]);
+      v.bools.reserve(n);
+      ForEachPresent(data, [&](int64_t i) { v.bools.push_back(c->bools[i]); });
       break;
     case Type::kInt32:
-      v.i32.reserve(idx.size());
+      v.i32.reserve(n);
       if (c->type.id == TypeId::kDecimal) {
-        for (int64_t i : idx) v.i32.push_back(static_cast<int32_t>(c->dec[i]));
+        ForEachPresent(data, [&](int64_t i) { v.i32.push_back(static_cast<int32_t>(c->dec[i])); });
       } else {
-        for (int64_t i : idx) v.i32.push_back(c->i32[i]);
+        ForEachPresent(data, [&](int64_t i) { v.i32.push_back(c->i32[i]); });
       }
       break;
     case Type::kInt64:
-      v.i64.reserve(idx.size());
+      v.i64.reserve(n);
       if (c->type.id == TypeId::kDecimal) {
-        for (int64_t i : idx) v.i64.push_back(static_cast<int64_t>(c->dec[i]));
+        ForEachPresent(data, [&](int64_t i) { v.i64.push_back(static_cast<int64_t>(c->dec[i])); });
       } else {
-        for (int64_t i : idx) v.i64.push_back(c->i64[i]);
+        ForEachPresent(data, [&](int64_t i) { v.i64.push_back(c->i64[i]); });
       }
       break;
     case Type::kFloat:
-      v.f32.reserve(idx.size());
-      for (int64_t i : idx) v.f32.push_back(c->f32[i]);
+      v.f32.reserve(n);
+      ForEachPresent(data, [&](int64_t i) { v.f32.push_back(c->f32[i]); });
       break;
     case Type::kDouble:
-      v.f64.reserve(idx.size());
-      for (int64_t i : idx) v.f64.push_back(c->f64[i]);
+      v.f64.reserve(n);
+      ForEachPresent(data, [&](int64_t i) { v.f64.push_back(c->f64[i]); });
       break;
     case Type::kFixedLenByteArray: {  // decimals, big-endian two's complement
       const int w = leaf.type_length;
+      v.bytes.reserve(static_cast<size_t>(n) * w);
+      v.offsets.reserve(n + 1);
       char buf[16];
-      for (int64_t i : idx) {
+      ForEachPresent(data, [&](int64_t i) {
         unsigned __int128 x = static_cast<unsigned __int128>(c->dec[i]);
         for (int k = w - 1; k >= 0; --k) {
           buf[k] = static_cast<char>(static_cast<uint8_t>(x));
           x >>= 8;
         }
         v.AppendByteArray(std::string_view(buf, w));
-      }
+      });
       break;
     }
     case Type::kByteArray: {
-      v.offsets.reserve(idx.size() + 1);
-      for (int64_t i : idx) v.AppendByteArray(c->StringAt(i));
+      v.offsets.reserve(n + 1);
+      if (data.row_begin >= 0) {
+        v.bytes.reserve(c->offsets[data.row_end] - c->offsets[data.row_begin]);
+      }
+      ForEachPresent(data, [&](int64_t i) { v.AppendByteArray(c->StringAt(i)); });
       break;
     }
     case Type::kInt96:
@@ -90,12 +123,21 @@ int64_t ValueCount(Type t, const PhysicalValues& v) {
 
 // Tries dictionary encoding: fills `dict` (the distinct values, in first-seen order) and
 // `indices`. Returns false when the dictionary would pass `limit_bytes`.
+// After this many values, a dictionary holding more than kMaxDistinctFraction of them is
+// abandoned early: it would not pay for itself (mostly-unique ids, measurements, names).
+constexpr size_t kDictionaryProbeValues = 8192;
+constexpr double kMaxDistinctFraction = 0.75;
+
 template <typename V>
 bool BuildFixedDictionary(const std::vector<V>& vals, int64_t limit_bytes, std::vector<V>* dict,
                           std::vector<uint32_t>* indices) {
   std::unordered_map<uint64_t, uint32_t> seen;
   indices->reserve(vals.size());
   for (V x : vals) {
+    if (indices->size() == kDictionaryProbeValues &&
+        dict->size() > kMaxDistinctFraction * kDictionaryProbeValues) {
+      return false;
+    }
     uint64_t key = 0;
     std::memcpy(&key, &x, sizeof(V));
     auto [it, inserted] = seen.try_emplace(key, static_cast<uint32_t>(dict->size()));
@@ -122,6 +164,10 @@ bool BuildDictionary(Type t, const PhysicalValues& v, int64_t limit_bytes, Physi
       indices->reserve(n);
       int64_t bytes = 0;
       for (int64_t i = 0; i < n; ++i) {
+        if (i == static_cast<int64_t>(kDictionaryProbeValues) &&
+            seen.size() > kMaxDistinctFraction * kDictionaryProbeValues) {
+          return false;
+        }
         std::string_view x = v.ByteArrayAt(i);
         auto [it, inserted] = seen.try_emplace(x, static_cast<uint32_t>(seen.size()));
         if (inserted) {
@@ -155,14 +201,22 @@ class ChunkWriter {
   // Appends one page (header + compressed body); returns its file offset.
   Result<uint64_t> AddPage(PageHeader header, std::string_view body) {
     uint64_t offset = base_ + (out_->size() - start_);
-    KEEL_RETURN_IF_ERROR(Compress(options_.codec, body, &compressed_));
+    // One buffer for every page, grown (never shrunk) without zero-filling.
+    size_t need = MaxCompressedBytes(options_.codec, body.size());
+    if (need > compressed_capacity_) {
+      compressed_capacity_ = std::max(need, 2 * compressed_capacity_);
+      compressed_.reset(new char[compressed_capacity_]);
+    }
+    size_t written = 0;
+    KEEL_RETURN_IF_ERROR(
+        CompressTo(options_.codec, body, compressed_.get(), compressed_capacity_, &written));
     header.uncompressed_page_size = static_cast<int32_t>(body.size());
-    header.compressed_page_size = static_cast<int32_t>(compressed_.size());
+    header.compressed_page_size = static_cast<int32_t>(written);
     std::string h = SerializePageHeader(header);
     out_->append(h);
-    out_->append(compressed_);
+    out_->append(compressed_.get(), written);
     uncompressed_total_ += static_cast<int64_t>(h.size() + body.size());
-    compressed_total_ += static_cast<int64_t>(h.size() + compressed_.size());
+    compressed_total_ += static_cast<int64_t>(h.size() + written);
     return offset;
   }
 
@@ -174,7 +228,8 @@ class ChunkWriter {
   uint64_t base_;
   std::string* out_;
   size_t start_;
-  std::string compressed_;
+  std::unique_ptr<char[]> compressed_;
+  size_t compressed_capacity_ = 0;
   int64_t uncompressed_total_ = 0;
   int64_t compressed_total_ = 0;
 };
@@ -206,6 +261,8 @@ Result<ColumnChunk> WriteColumnChunk(const LeafDescriptor& leaf, const ShreddedL
   md.path_in_schema = leaf.path;
   md.codec = static_cast<int32_t>(options.codec);
   md.num_values = num_levels;
+  out->reserve(out->size() + values.bytes.size() + 8 * static_cast<size_t>(num_values) +
+               static_cast<size_t>(num_levels) / 2 + 1024);
   ChunkWriter writer(options, file_offset, out);
 
   if (use_dict) {

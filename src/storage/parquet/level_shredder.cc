@@ -90,6 +90,27 @@ void FindLevels(const SchemaNode& node, int16_t rep, std::vector<bool>* def_need
 
 Status ShredColumn(const SchemaNode& node, const batch::Column& column, int64_t begin,
                    int64_t end, std::vector<ShreddedLeaf>* leaves) {
+  if (node.kind == SchemaNode::Kind::kLeaf) {  // flat fast path: levels straight from validity
+    ShreddedLeaf& l = (*leaves)[node.leaf_index];
+    l.column = &column;
+    l.row_begin = begin;
+    l.row_end = end;
+    l.num_levels = end - begin;
+    if (node.def_level > 0) {
+      l.def.resize(end - begin, node.def_level);
+      if (!column.validity.empty()) {
+        for (int64_t i = begin; i < end; ++i) l.def[i - begin] = column.validity[i] ? 1 : 0;
+      }
+    } else if (!column.validity.empty()) {
+      for (int64_t i = begin; i < end; ++i) {
+        if (!column.validity[i]) {
+          return Status::InvalidArgument("field '" + node.name +
+                                         "' is not nullable but holds a null");
+        }
+      }
+    }
+    return Status::OK();
+  }
   Shredder s(leaves);
   s.def_needed_.assign(leaves->size(), false);
   s.rep_needed_.assign(leaves->size(), false);

@@ -17,6 +17,10 @@ struct ShreddedLeaf {
   std::vector<int16_t> rep;
   std::vector<int64_t> value_index;
   int64_t num_levels = 0;
+  // Top-level primitive columns skip value_index: the present values are the valid rows of
+  // [row_begin, row_end) of `column` (row_begin < 0 when value_index is used).
+  int64_t row_begin = -1;
+  int64_t row_end = -1;
 };
 
 // Shreds rows [begin, end) of top-level `column` (described by `node`) into `leaves`, which is

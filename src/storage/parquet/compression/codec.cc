@@ -1,5 +1,7 @@
 #include "storage/parquet/compression/codec.h"
 
+#include <cstring>
+
 #include "storage/parquet/compression/codecs_internal.h"
 
 namespace keel::parquet {
@@ -39,6 +41,35 @@ Status Decompress(Codec codec, std::string_view in, size_t n, std::string* out) 
 bool CanCompress(Codec codec) {
   return codec == Codec::kUncompressed || codec == Codec::kSnappy || codec == Codec::kGzip ||
          codec == Codec::kZstd || codec == Codec::kLz4Raw;
+}
+
+size_t MaxCompressedBytes(Codec codec, size_t n) {
+  switch (codec) {
+    case Codec::kSnappy: return internal::SnappyMaxCompressed(n);
+    case Codec::kGzip: return internal::GzipMaxCompressed(n);
+    case Codec::kZstd: return internal::ZstdMaxCompressed(n);
+    case Codec::kLz4Raw: return internal::Lz4MaxCompressed(n);
+    default: return n;
+  }
+}
+
+Status CompressTo(Codec codec, std::string_view in, char* dst, size_t capacity, size_t* written) {
+  if (capacity < MaxCompressedBytes(codec, in.size())) {
+    return Status::Internal("compression buffer too small");
+  }
+  switch (codec) {
+    case Codec::kUncompressed:
+      if (!in.empty()) std::memcpy(dst, in.data(), in.size());
+      *written = in.size();
+      return Status::OK();
+    case Codec::kSnappy: return internal::SnappyCompressTo(in, dst, capacity, written);
+    case Codec::kGzip: return internal::GzipCompressTo(in, dst, capacity, written);
+    case Codec::kZstd: return internal::ZstdCompressTo(in, dst, capacity, written);
+    case Codec::kLz4Raw: return internal::Lz4RawCompressTo(in, dst, capacity, written);
+    default: break;
+  }
+  return Status::InvalidArgument(std::string("cannot write compression codec ") +
+                                 CodecName(static_cast<int32_t>(codec)));
 }
 
 Status Compress(Codec codec, std::string_view in, std::string* out) {

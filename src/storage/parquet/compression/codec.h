@@ -20,6 +20,13 @@ Status Decompress(Codec codec, std::string_view in, size_t uncompressed_size, st
 // Compresses `in` with `codec` (UNCOMPRESSED, SNAPPY, GZIP, ZSTD, LZ4_RAW) into *out.
 Status Compress(Codec codec, std::string_view in, std::string* out);
 
+// Upper bound of the compressed size of `n` bytes with `codec` (one of CanCompress).
+size_t MaxCompressedBytes(Codec codec, size_t n);
+
+// Like Compress, into a caller-owned buffer of `capacity` >= MaxCompressedBytes(codec, in.size())
+// bytes, so that a writer can reuse one buffer for every page. Sets *written.
+Status CompressTo(Codec codec, std::string_view in, char* dst, size_t capacity, size_t* written);
+
 // True when Compress supports `codec`.
 bool CanCompress(Codec codec);
 

@@ -64,4 +64,23 @@ Status GzipCompress(std::string_view in, std::string* out) {
   return Status::OK();
 }
 
+size_t GzipMaxCompressed(size_t n) { return compressBound(n) + 64; }
+
+Status GzipCompressTo(std::string_view in, char* dst, size_t cap, size_t* written) {
+  z_stream zs{};
+  if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
+      Z_OK) {
+    return Status::Internal("deflateInit2 failed");
+  }
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  zs.avail_in = static_cast<uInt>(in.size());
+  zs.next_out = reinterpret_cast<Bytef*>(dst);
+  zs.avail_out = static_cast<uInt>(cap);
+  int rc = deflate(&zs, Z_FINISH);
+  *written = cap - zs.avail_out;
+  deflateEnd(&zs);
+  if (rc != Z_STREAM_END) return Status::Internal("deflate failed");
+  return Status::OK();
+}
+
 }  // namespace keel::parquet::internal

@@ -58,4 +58,13 @@ Status Lz4RawCompress(std::string_view in, std::string* out) {
   return Status::OK();
 }
 
+size_t Lz4MaxCompressed(size_t n) { return LZ4_compressBound(static_cast<int>(n)); }
+
+Status Lz4RawCompressTo(std::string_view in, char* dst, size_t cap, size_t* written) {
+  int rc = LZ4_compress_default(in.data(), dst, static_cast<int>(in.size()), static_cast<int>(cap));
+  if (rc <= 0) return Status::Internal("LZ4 compression failed");
+  *written = static_cast<size_t>(rc);
+  return Status::OK();
+}
+
 }  // namespace keel::parquet::internal

@@ -24,4 +24,11 @@ Status SnappyCompress(std::string_view in, std::string* out) {
   return Status::OK();
 }
 
+size_t SnappyMaxCompressed(size_t n) { return snappy::MaxCompressedLength(n); }
+
+Status SnappyCompressTo(std::string_view in, char* dst, size_t cap, size_t* written) {
+  snappy::RawCompress(in.data(), in.size(), dst, written);
+  return Status::OK();
+}
+
 }  // namespace keel::parquet::internal

@@ -25,4 +25,13 @@ Status ZstdCompress(std::string_view in, std::string* out) {
   return Status::OK();
 }
 
+size_t ZstdMaxCompressed(size_t n) { return ZSTD_compressBound(n); }
+
+Status ZstdCompressTo(std::string_view in, char* dst, size_t cap, size_t* written) {
+  size_t rc = ZSTD_compress(dst, cap, in.data(), in.size(), 1);
+  if (ZSTD_isError(rc)) return Status::Internal(std::string("zstd: ") + ZSTD_getErrorName(rc));
+  *written = rc;
+  return Status::OK();
+}
+
 }  // namespace keel::parquet::internal

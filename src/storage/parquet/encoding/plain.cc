@@ -127,6 +127,9 @@ void EncodePlain(Type type, const PhysicalValues& values, int64_t begin, int64_t
       out->append(values.bytes, values.offsets[begin], values.offsets[end] - values.offsets[begin]);
       return;
     case Type::kByteArray:
+      if (end > begin) {
+        out->reserve(out->size() + 4 * (end - begin) + values.offsets[end] - values.offsets[begin]);
+      }
       for (int64_t i = begin; i < end; ++i) {
         std::string_view v = values.ByteArrayAt(i);
         uint32_t len = static_cast<uint32_t>(v.size());
