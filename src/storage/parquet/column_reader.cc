@@ -306,7 +306,8 @@ Status ChunkDecoder::DecodePage(const PageHeader& h, std::string_view body, uint
 }  // namespace
 
 Status AppendColumnChunk(const RandomAccessFile& file, const ColumnChunk& chunk,
-                         const LeafDescriptor& leaf, LeafData* out, PhysicalValues* values) {
+                         const LeafDescriptor& leaf, LeafData* out, PhysicalValues* values,
+                         bool verify_checksums) {
   if (chunk.file_path) {
     return Status::NotImplemented("column chunks in external files are not supported");
   }
@@ -370,6 +371,10 @@ Status AppendColumnChunk(const RandomAccessFile& file, const ColumnChunk& chunk,
                                 std::to_string(page_offset));
     }
     std::string_view body = std::string_view(buf).substr(pos, h.compressed_page_size);
+    if (verify_checksums && h.crc && Crc32(body) != static_cast<uint32_t>(*h.crc)) {
+      return Status::Corruption("page checksum mismatch at byte offset " +
+                                std::to_string(page_offset));
+    }
     KEEL_RETURN_IF_ERROR(decoder.DecodePage(h, body, page_offset));
     pos += h.compressed_page_size;
   }

@@ -32,8 +32,11 @@ struct LeafData {
 // Decodes the column chunk `chunk` of `leaf`, appending its levels to *out (num_levels, def,
 // rep; out->values is untouched) and its present values to *values. Used to gather the chunks
 // of one leaf across row groups before converting and assembling them once.
+// With `verify_checksums`, a page whose header carries a CRC that does not match its bytes
+// is kCorruption.
 Status AppendColumnChunk(const RandomAccessFile& file, const ColumnChunk& chunk,
-                         const LeafDescriptor& leaf, LeafData* out, PhysicalValues* values);
+                         const LeafDescriptor& leaf, LeafData* out, PhysicalValues* values,
+                         bool verify_checksums = false);
 
 // Reads and decodes the column chunk `chunk` of `leaf` from `file`. Checks every page header,
 // size and level against the metadata and the limits above; any inconsistency is kCorruption

@@ -36,18 +36,22 @@ Status FileReader::Annotate(const Status& s) const {
   return s.WithContext("parquet file '" + path_ + "'");
 }
 
-Result<std::unique_ptr<FileReader>> FileReader::Open(const std::string& path, FileSystem* fs) {
+Result<std::unique_ptr<FileReader>> FileReader::Open(const std::string& path, FileSystem* fs,
+                                                     const ReaderOptions& options) {
   KEEL_ASSIGN_OR_RETURN(auto file, fs->OpenForRead(path));
-  return Init(std::move(file), path);
+  return Init(std::move(file), path, options);
 }
 
-Result<std::unique_ptr<FileReader>> FileReader::OpenBuffer(std::string data, std::string name) {
-  return Init(std::make_unique<BufferFile>(std::move(data)), std::move(name));
+Result<std::unique_ptr<FileReader>> FileReader::OpenBuffer(std::string data, std::string name,
+                                                           const ReaderOptions& options) {
+  return Init(std::make_unique<BufferFile>(std::move(data)), std::move(name), options);
 }
 
 Result<std::unique_ptr<FileReader>> FileReader::Init(std::unique_ptr<RandomAccessFile> file,
-                                                     std::string path) {
+                                                     std::string path,
+                                                     const ReaderOptions& options) {
   std::unique_ptr<FileReader> r(new FileReader());
+  r->options_ = options;
   r->path_ = std::move(path);
   r->file_ = std::move(file);
   const uint64_t size = r->file_->size();
@@ -214,7 +218,7 @@ Result<batch::RecordBatch> FileReader::ReadRowGroups(const std::vector<int>& gro
       ReserveLeaf(desc, *metadata_, groups, leaf, file_->size(), &data, &values);
       for (int g : groups) {
         Status s = AppendColumnChunk(*file_, metadata_->row_groups[g].columns[leaf], desc, &data,
-                                     &values);
+                                     &values, options_.verify_page_checksums);
         if (!s.ok()) return Annotate(s.WithContext("row group " + std::to_string(g)));
       }
       auto converted = ConvertLeafValues(desc, std::move(values));

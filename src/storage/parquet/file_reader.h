@@ -16,6 +16,13 @@ namespace keel::parquet {
 // Largest footer (FileMetaData) accepted.
 inline constexpr uint32_t kMaxFooterBytes = 256u * 1024 * 1024;
 
+// Settings of the reader.
+struct ReaderOptions {
+  // Check the CRC-32 of every page whose header has one (default off, like parquet-mr and
+  // Arrow: it costs a pass over the bytes). A mismatch is kCorruption.
+  bool verify_page_checksums = false;
+};
+
 // Reads a Parquet file into record batches: the front door of the reader.
 //
 // Open() reads and checks the footer; reading a row group decodes only the projected
@@ -29,9 +36,11 @@ class FileReader {
  public:
   // Opens `path` through `fs`.
   static Result<std::unique_ptr<FileReader>> Open(const std::string& path,
-                                                  FileSystem* fs = FileSystem::Default());
+                                                  FileSystem* fs = FileSystem::Default(),
+                                                  const ReaderOptions& options = {});
   // Reads a file held in memory; `name` is used in messages.
-  static Result<std::unique_ptr<FileReader>> OpenBuffer(std::string data, std::string name);
+  static Result<std::unique_ptr<FileReader>> OpenBuffer(std::string data, std::string name,
+                                                        const ReaderOptions& options = {});
 
   const FileMetaData& metadata() const { return *metadata_; }
   const ParquetSchema& parquet_schema() const { return schema_; }
@@ -57,10 +66,11 @@ class FileReader {
  private:
   FileReader() = default;
   static Result<std::unique_ptr<FileReader>> Init(std::unique_ptr<RandomAccessFile> file,
-                                                  std::string path);
+                                                  std::string path, const ReaderOptions& options);
   Status Annotate(const Status& s) const;
 
   std::string path_;
+  ReaderOptions options_;
   std::unique_ptr<RandomAccessFile> file_;
   std::unique_ptr<FileMetaData> metadata_;  // stable address: schema_ points into it
   ParquetSchema schema_;

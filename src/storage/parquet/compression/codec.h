@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -26,6 +27,9 @@ size_t MaxCompressedBytes(Codec codec, size_t n);
 // Like Compress, into a caller-owned buffer of `capacity` >= MaxCompressedBytes(codec, in.size())
 // bytes, so that a writer can reuse one buffer for every page. Sets *written.
 Status CompressTo(Codec codec, std::string_view in, char* dst, size_t capacity, size_t* written);
+
+// CRC-32 (the zlib/gzip polynomial) of `data`, as Parquet page headers store it.
+uint32_t Crc32(std::string_view data);
 
 // True when Compress supports `codec`.
 bool CanCompress(Codec codec);

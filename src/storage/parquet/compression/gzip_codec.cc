@@ -1,5 +1,8 @@
 #include <zlib.h>
 
+#include <algorithm>
+
+#include "storage/parquet/compression/codec.h"
 #include "storage/parquet/compression/codecs_internal.h"
 
 namespace keel::parquet::internal {
@@ -84,3 +87,18 @@ Status GzipCompressTo(std::string_view in, char* dst, size_t cap, size_t* writte
 }
 
 }  // namespace keel::parquet::internal
+
+namespace keel::parquet {
+
+uint32_t Crc32(std::string_view data) {
+  uLong crc = crc32(0L, Z_NULL, 0);
+  // zlib takes uInt lengths: feed large inputs in pieces.
+  while (!data.empty()) {
+    uInt n = static_cast<uInt>(std::min<size_t>(data.size(), 1u << 30));
+    crc = crc32(crc, reinterpret_cast<const Bytef*>(data.data()), n);
+    data.remove_prefix(n);
+  }
+  return static_cast<uint32_t>(crc);
+}
+
+}  // namespace keel::parquet
