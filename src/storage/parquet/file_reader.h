@@ -76,7 +76,4 @@ class FileReader {
   ParquetSchema schema_;
 };
 
-// Appends the rows of `from` to `into` (same schema). Used to concatenate row groups.
-Status AppendBatch(batch::RecordBatch&& from, batch::RecordBatch* into);
-
 }  // namespace keel::parquet
