@@ -335,7 +335,11 @@ Status AppendColumnChunk(const RandomAccessFile& file, const ColumnChunk& chunk,
                               std::to_string(md.total_compressed_size) +
                               ") lies outside the file at byte offset " + std::to_string(start));
   }
-  if (md.num_values < 0) return Status::Corruption("column chunk has negative num_values");
+  if (md.num_values < 0 || md.num_values > kMaxChunkValues) {
+    return Status::Corruption("column chunk declares " + std::to_string(md.num_values) +
+                              " values (limit " + std::to_string(kMaxChunkValues) +
+                              ") at byte offset " + std::to_string(start));
+  }
   std::string buf;
   KEEL_RETURN_IF_ERROR(file.ReadAt(start, md.total_compressed_size, &buf));
   if (buf.size() != static_cast<size_t>(md.total_compressed_size)) {
@@ -371,6 +375,15 @@ Status AppendColumnChunk(const RandomAccessFile& file, const ColumnChunk& chunk,
                                 std::to_string(page_offset));
     }
     std::string_view body = std::string_view(buf).substr(pos, h.compressed_page_size);
+    const int64_t remaining = md.num_values - (out->num_levels - levels_before);
+    const int32_t page_values = h.data_page_header      ? h.data_page_header->num_values
+                                : h.data_page_header_v2 ? h.data_page_header_v2->num_values
+                                                        : 0;
+    if (page_values > remaining) {
+      return Status::Corruption("page declares " + std::to_string(page_values) +
+                                " values, its column chunk has " + std::to_string(remaining) +
+                                " left, at byte offset " + std::to_string(page_offset));
+    }
     if (verify_checksums && h.crc && Crc32(body) != static_cast<uint32_t>(*h.crc)) {
       return Status::Corruption("page checksum mismatch at byte offset " +
                                 std::to_string(page_offset));

@@ -16,6 +16,9 @@ namespace keel::parquet {
 // Most levels (values, nulls included) one page may declare. A page is at most
 // kMaxPageBytes, but RLE can describe many values in few bytes, so counts get their own cap.
 inline constexpr int64_t kMaxPageValues = int64_t{1} << 26;
+// Most values (levels) one column chunk may declare: RLE lets a few bytes describe millions of
+// nulls, so the decoded size needs a cap of its own (about 1 GiB of levels and validity).
+inline constexpr int64_t kMaxChunkValues = int64_t{1} << 27;
 // Most bytes one page may decode to (a small dictionary-encoded page can name a long
 // dictionary entry many times).
 inline constexpr uint64_t kMaxDecodedPageBytes = uint64_t{1} << 30;
