@@ -23,6 +23,7 @@ constexpr CommandEntry kCommands[] = {
     {"grants", RunGrantsCommand, "get|update|effective TYPE NAME: privileges on an object"},
     {"principals", RunPrincipalsCommand, "users, groups and service principals"},
     {"tokens", RunTokensCommand, "create|list|revoke personal access tokens"},
+    {"parquet", RunParquetCommand, "schema|meta|cat FILE: inspect Parquet files"},
 };
 
 void PrintHelp(std::ostream& out) {

@@ -24,6 +24,9 @@ Result<Workspace> Workspace::Open(Args& args, bool allow_uninitialised) {
   catalog::CatalogServiceOptions options;
   options.storage_root = ws.config.storage_root();
   ws.catalog = std::make_unique<catalog::CatalogService>(ws.db.get(), options);
+  tracking::TrackingServiceOptions tracking_options;
+  tracking_options.artifact_root = ws.config.storage_root() + "/artifacts";
+  ws.tracking = std::make_unique<tracking::TrackingService>(ws.db.get(), tracking_options);
   return ws;
 }
 

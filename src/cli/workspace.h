@@ -8,6 +8,7 @@
 #include "cli/output.h"
 #include "common/config.h"
 #include "metastore/database.h"
+#include "tracking/tracking_service.h"
 
 namespace keel::cli {
 
@@ -18,6 +19,7 @@ struct Workspace {
   Config config;
   std::unique_ptr<metastore::Database> db;
   std::unique_ptr<catalog::CatalogService> catalog;
+  std::unique_ptr<tracking::TrackingService> tracking;
 
   // Takes --home from `args`. The workspace must have been made by `keel init` unless
   // `allow_uninitialised` (only init itself).

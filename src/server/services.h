@@ -1,6 +1,7 @@
 #pragma once
 
 #include "catalog/catalog_service.h"
+#include "tracking/tracking_service.h"
 
 namespace keel::server {
 
@@ -8,6 +9,7 @@ namespace keel::server {
 // only borrow them. Later layers (tracking, registry, ...) add their façades here.
 struct Services {
   catalog::CatalogService* catalog = nullptr;
+  tracking::TrackingService* tracking = nullptr;
 };
 
 }  // namespace keel::server

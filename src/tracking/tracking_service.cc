@@ -14,7 +14,9 @@ using internal::Require;
 using metastore::Transaction;
 
 TrackingService::TrackingService(metastore::Database* db, TrackingServiceOptions options)
-    : db_(db), options_(options) {}
+    : db_(db),
+      options_(std::move(options)),
+      artifacts_(std::make_unique<ArtifactStore>(options_.artifact_root)) {}
 
 Result<std::string> TrackingService::CreateExperiment(const catalog::Principal& caller,
                                                       std::string_view name,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -7,6 +8,7 @@
 #include "catalog/principal.h"
 #include "common/clock.h"
 #include "metastore/database.h"
+#include "tracking/artifact_store.h"
 #include "tracking/tracking_types.h"
 
 namespace keel::tracking {
@@ -14,6 +16,14 @@ namespace keel::tracking {
 struct TrackingServiceOptions {
   // Source of "now" for run and experiment times. Default: the system clock.
   const Clock* clock = Clock::System();
+  // Directory of the artifact store (<storage root>/artifacts). Required for artifact calls.
+  std::string artifact_root;
+};
+
+// One artifact listing, as MLflow's artifacts/list answers it.
+struct ArtifactListing {
+  std::string root_uri;
+  std::vector<ArtifactEntry> files;
 };
 
 struct CreateRunRequest {
@@ -140,6 +150,21 @@ class TrackingService {
   Result<RunPage> SearchRuns(const catalog::Principal& caller,
                              const SearchRunsRequest& request) const;
 
+  // ---- artifacts --------------------------------------------------------------------------
+  // Artifacts of a run under `path` (relative to its artifact root); needs CAN_READ.
+  Result<ArtifactListing> ListRunArtifacts(const catalog::Principal& caller,
+                                           std::string_view run_id, std::string_view path) const;
+  // The mlflow-artifacts proxy. `proxy_path` is relative to mlflow-artifacts:/ and starts with
+  // the experiment id ("<experiment>/<run>/artifacts/..."); that experiment's permissions apply
+  // (CAN_EDIT to upload or delete, CAN_READ to download or list).
+  Status UploadArtifact(const catalog::Principal& caller, std::string_view proxy_path,
+                        std::string_view data);
+  Result<std::string> DownloadArtifact(const catalog::Principal& caller,
+                                       std::string_view proxy_path) const;
+  Result<std::vector<ArtifactEntry>> ListProxyArtifacts(const catalog::Principal& caller,
+                                                        std::string_view proxy_path) const;
+  Status DeleteArtifact(const catalog::Principal& caller, std::string_view proxy_path);
+
   // The run (with CAN_READ or CAN_EDIT checked) — used by the artifact API.
   Result<RunInfo> AuthorizeRun(const catalog::Principal& caller, std::string_view run_id,
                                PermissionLevel needed) const;
@@ -150,8 +175,14 @@ class TrackingService {
  private:
   int64_t Now() const { return options_.clock->NowMillis(); }
 
+  // Splits a proxy path into its experiment id and the rest, checking `needed` on it.
+  Result<std::pair<std::string, std::string>> AuthorizeProxyPath(const catalog::Principal& caller,
+                                                                 std::string_view proxy_path,
+                                                                 PermissionLevel needed) const;
+
   metastore::Database* db_;
   TrackingServiceOptions options_;
+  std::unique_ptr<ArtifactStore> artifacts_;
 };
 
 }  // namespace keel::tracking

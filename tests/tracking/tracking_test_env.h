@@ -29,7 +29,8 @@ class TrackingTest : public ::testing::Test {
     admin_ = *catalog_->Authenticate(init->admin_token);
     alice_ = MakeUser("alice", "data-scientists");
     bob_ = MakeUser("bob", "ml-engineers");
-    tracking_ = std::make_unique<TrackingService>(db_.get(), TrackingServiceOptions{&clock_});
+    tracking_ = std::make_unique<TrackingService>(
+        db_.get(), TrackingServiceOptions{&clock_, dir_.path() + "/storage/artifacts"});
   }
 
   catalog::Principal MakeUser(const std::string& name, const std::string& group) {

@@ -59,6 +59,41 @@ KEEL_HANDLER(ListTokens);
 KEEL_HANDLER(DeleteToken);
 KEEL_HANDLER(CreateTokenOnBehalfOf);
 
+// tracking_handlers.cc (MLflow: /api/2.0/mlflow/...)
+KEEL_HANDLER(CreateExperiment);
+KEEL_HANDLER(GetExperiment);
+KEEL_HANDLER(GetExperimentByName);
+KEEL_HANDLER(SearchExperiments);
+KEEL_HANDLER(ListExperiments);
+KEEL_HANDLER(UpdateExperiment);
+KEEL_HANDLER(DeleteExperiment);
+KEEL_HANDLER(RestoreExperiment);
+KEEL_HANDLER(SetExperimentTag);
+KEEL_HANDLER(DeleteExperimentTag);
+KEEL_HANDLER(GetExperimentPermissions);
+KEEL_HANDLER(UpdateExperimentPermissions);
+KEEL_HANDLER(CreateRun);
+KEEL_HANDLER(GetRun);
+KEEL_HANDLER(UpdateRun);
+KEEL_HANDLER(DeleteRun);
+KEEL_HANDLER(RestoreRun);
+KEEL_HANDLER(LogMetric);
+KEEL_HANDLER(LogParam);
+KEEL_HANDLER(SetTag);
+KEEL_HANDLER(DeleteTag);
+KEEL_HANDLER(LogBatch);
+KEEL_HANDLER(LogInputs);
+KEEL_HANDLER(SearchRuns);
+KEEL_HANDLER(GetMetricHistory);
+KEEL_HANDLER(GetMetricHistoryBulkInterval);
+
+// artifact_handlers.cc
+KEEL_HANDLER(ListArtifacts);
+KEEL_HANDLER(UploadArtifact);
+KEEL_HANDLER(DownloadArtifact);
+KEEL_HANDLER(ListProxyArtifacts);
+KEEL_HANDLER(DeleteArtifact);
+
 #undef KEEL_HANDLER
 
 }  // namespace keel::server::handlers

@@ -1,0 +1,74 @@
+// Artifacts: MLflow's artifacts/list and the mlflow-artifacts proxy API through which clients
+// upload and download run artifacts.
+
+#include "server/handlers/handlers.h"
+#include "tracking/tracking_service.h"
+
+namespace keel::server::handlers {
+
+namespace {
+
+json::Value RenderEntries(const std::vector<tracking::ArtifactEntry>& entries, bool basename) {
+  json::Value files = json::Value::MakeArray();
+  for (const auto& e : entries) {
+    json::Value f;
+    std::string path = e.path;
+    if (basename) {
+      size_t slash = path.find_last_of('/');
+      if (slash != std::string::npos) path = path.substr(slash + 1);
+    }
+    f.Set("path", path);
+    f.Set("is_dir", e.is_dir);
+    if (!e.is_dir) f.Set("file_size", e.file_size);
+    files.Append(std::move(f));
+  }
+  return files;
+}
+
+}  // namespace
+
+Result<http::Response> ListArtifacts(Services& s, const RequestContext& ctx) {
+  KEEL_ASSIGN_OR_RETURN(json::Value p, ctx.Params());
+  KEEL_ASSIGN_OR_RETURN(auto f, json::FieldReader::Make(p));
+  KEEL_ASSIGN_OR_RETURN(auto run_id, f.OptionalString("run_id"));
+  if (!run_id || run_id->empty()) {
+    KEEL_ASSIGN_OR_RETURN(run_id, f.OptionalString("run_uuid"));
+  }
+  if (!run_id || run_id->empty()) {
+    return Status::InvalidArgument("Missing value for required parameter 'run_id'");
+  }
+  KEEL_ASSIGN_OR_RETURN(auto path, f.OptionalString("path"));
+  KEEL_ASSIGN_OR_RETURN(auto listing,
+                        s.tracking->ListRunArtifacts(ctx.caller(), *run_id, path.value_or("")));
+  json::Value body;
+  body.Set("root_uri", listing.root_uri);
+  if (!listing.files.empty()) body.Set("files", RenderEntries(listing.files, false));
+  return http::Response::Json(200, body);
+}
+
+Result<http::Response> UploadArtifact(Services& s, const RequestContext& ctx) {
+  KEEL_RETURN_IF_ERROR(
+      s.tracking->UploadArtifact(ctx.caller(), ctx.PathParam("path"), ctx.request().body));
+  return http::Response::Json(200, json::Value::MakeObject());
+}
+
+Result<http::Response> DownloadArtifact(Services& s, const RequestContext& ctx) {
+  KEEL_ASSIGN_OR_RETURN(std::string data,
+                        s.tracking->DownloadArtifact(ctx.caller(), ctx.PathParam("path")));
+  return http::Response::Text(200, std::move(data), "application/octet-stream");
+}
+
+Result<http::Response> ListProxyArtifacts(Services& s, const RequestContext& ctx) {
+  KEEL_ASSIGN_OR_RETURN(auto entries, s.tracking->ListProxyArtifacts(
+                                          ctx.caller(), ctx.Query("path").value_or("")));
+  json::Value body = json::Value::MakeObject();
+  if (!entries.empty()) body.Set("files", RenderEntries(entries, true));
+  return http::Response::Json(200, body);
+}
+
+Result<http::Response> DeleteArtifact(Services& s, const RequestContext& ctx) {
+  KEEL_RETURN_IF_ERROR(s.tracking->DeleteArtifact(ctx.caller(), ctx.PathParam("path")));
+  return http::Response::Json(200, json::Value::MakeObject());
+}
+
+}  // namespace keel::server::handlers

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+
+namespace keel::tracking {
+
+// One entry of a listing, as MLflow's FileInfo: `path` is relative to the base the listing was
+// made in (the listed directory joined with the entry's name), '/'-separated.
+struct ArtifactEntry {
+  std::string path;
+  bool is_dir = false;
+  int64_t file_size = 0;
+};
+
+struct ArtifactStoreOptions {
+  // Longest accepted relative path and path segment. Defaults: 1024 and 255 bytes.
+  size_t max_path_bytes = 1024;
+  size_t max_segment_bytes = 255;
+};
+
+// Run artifacts on the local file system under one root directory. Every operation takes a
+// `base` that Keel derived (e.g. "<experiment>/<run>/artifacts") and a `path` a client sent.
+// Nothing is ever read or written outside root/base:
+//  - paths are normalised and refused when they hold "..", are absolute, contain backslashes,
+//    NUL or control bytes, or exceed the length limits;
+//  - every directory on the way is opened with O_NOFOLLOW relative to its parent, and files
+//    are opened with O_NOFOLLOW, so a symlink planted anywhere under the root is refused.
+// Writes are atomic (temporary file, fsync, rename). Thread-safe.
+//
+// Errors: kInvalidParameterValue for a refused path (the message never shows server paths),
+// kResourceDoesNotExist for a missing file, kIOError otherwise.
+class ArtifactStore {
+ public:
+  explicit ArtifactStore(std::string root, ArtifactStoreOptions options = {});
+
+  // "a//b/./c" -> "a/b/c"; "" for the base itself.
+  static Result<std::string> NormalizeRelativePath(std::string_view path,
+                                                   const ArtifactStoreOptions& options = {});
+
+  Status Put(std::string_view base, std::string_view path, std::string_view data);
+  Result<std::string> Get(std::string_view base, std::string_view path) const;
+  // Direct children of the directory `path`, sorted by name; empty when it does not exist.
+  // Listing a file gives an empty list, as MLflow's local repository does.
+  Result<std::vector<ArtifactEntry>> List(std::string_view base, std::string_view path) const;
+  // Removes a file or a directory tree.
+  Status Delete(std::string_view base, std::string_view path);
+
+  const std::string& root() const { return root_; }
+
+ private:
+  std::string root_;
+  ArtifactStoreOptions options_;
+};
+
+}  // namespace keel::tracking
