@@ -28,8 +28,7 @@ using keel::batch::Schema;
 using keel::batch::TypeId;
 
 double Now() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 RecordBatch Generate(int64_t rows) {
@@ -56,13 +55,15 @@ RecordBatch Generate(int64_t rows) {
     id.i64.push_back(r * 3 + static_cast<int64_t>(x % 3));
     id.length++;
     auto nul = [&](int shift) { return ((x >> shift) & 15) < 2; };  // ~12% nulls
-    if (nul(8)) value.AppendNull();
+    if (nul(8))
+      value.AppendNull();
     else {
       value.f64.push_back(static_cast<double>(x >> 11) / 1024.0);
       value.validity.push_back(1);
       value.length++;
     }
-    if (nul(12)) name.AppendNull();
+    if (nul(12))
+      name.AppendNull();
     else {
       int len = 12 + static_cast<int>((x >> 20) % 9);
       uint64_t y = rng();
@@ -71,7 +72,8 @@ RecordBatch Generate(int64_t rows) {
       name.validity.push_back(1);
       name.length++;
     }
-    if (nul(16)) ts.AppendNull();
+    if (nul(16))
+      ts.AppendNull();
     else {
       ts.i64.push_back(1700000000000000LL + r * 1000 + static_cast<int64_t>((x >> 30) % 1000));
       ts.validity.push_back(1);
@@ -139,14 +141,16 @@ int main(int argc, char** argv) {
   pclose(p);
   double keel_read_duck = read(duck_file, {});
   double keel_read_duck_one = read(duck_file, {2});
-  std::printf("duckdb write %.3fs  full read %.3fs  one-column read (name) %.3fs   (its own file)\n",
-              dw, dr, dr1);
+  std::printf(
+      "duckdb write %.3fs  full read %.3fs  one-column read (name) %.3fs   (its own file)\n", dw,
+      dr, dr1);
   std::printf("duckdb full read %.3fs  one-column read %.3fs   (Keel's file)\n", dk, dk1);
   std::printf("keel   full read %.3fs  one-column read %.3fs   (DuckDB's file)\n", keel_read_duck,
               keel_read_duck_one);
-  std::printf("ratio keel/duckdb: write %.2f  full read %.2f  one-column read %.2f"
-              "  (same file each: Keel's file %.2f / %.2f, DuckDB's file %.2f / %.2f)\n",
-              keel_write / dw, keel_read / dr, keel_read_one / dr1, keel_read / dk,
-              keel_read_one / dk1, keel_read_duck / dr, keel_read_duck_one / dr1);
+  std::printf(
+      "ratio keel/duckdb: write %.2f  full read %.2f  one-column read %.2f"
+      "  (same file each: Keel's file %.2f / %.2f, DuckDB's file %.2f / %.2f)\n",
+      keel_write / dw, keel_read / dr, keel_read_one / dr1, keel_read / dk, keel_read_one / dk1,
+      keel_read_duck / dr, keel_read_duck_one / dr1);
   return 0;
 }

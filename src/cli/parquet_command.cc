@@ -28,22 +28,38 @@ std::string JoinPath(const std::vector<std::string>& path) {
 const char* LogicalName(const parquet::LogicalType& lt) {
   using K = parquet::LogicalType::Kind;
   switch (lt.kind) {
-    case K::kNone: return nullptr;
-    case K::kString: return "STRING";
-    case K::kMap: return "MAP";
-    case K::kList: return "LIST";
-    case K::kEnum: return "ENUM";
-    case K::kDecimal: return "DECIMAL";
-    case K::kDate: return "DATE";
-    case K::kTime: return "TIME";
-    case K::kTimestamp: return "TIMESTAMP";
-    case K::kInteger: return "INTEGER";
-    case K::kUnknown: return "UNKNOWN";
-    case K::kJson: return "JSON";
-    case K::kBson: return "BSON";
-    case K::kUuid: return "UUID";
-    case K::kFloat16: return "FLOAT16";
-    case K::kUnsupported: return "UNSUPPORTED";
+    case K::kNone:
+      return nullptr;
+    case K::kString:
+      return "STRING";
+    case K::kMap:
+      return "MAP";
+    case K::kList:
+      return "LIST";
+    case K::kEnum:
+      return "ENUM";
+    case K::kDecimal:
+      return "DECIMAL";
+    case K::kDate:
+      return "DATE";
+    case K::kTime:
+      return "TIME";
+    case K::kTimestamp:
+      return "TIMESTAMP";
+    case K::kInteger:
+      return "INTEGER";
+    case K::kUnknown:
+      return "UNKNOWN";
+    case K::kJson:
+      return "JSON";
+    case K::kBson:
+      return "BSON";
+    case K::kUuid:
+      return "UUID";
+    case K::kFloat16:
+      return "FLOAT16";
+    case K::kUnsupported:
+      return "UNSUPPORTED";
   }
   return nullptr;
 }
@@ -65,9 +81,10 @@ json::Value SchemaJson(const FileReader& r) {
     if (leaf.physical == parquet::Type::kFixedLenByteArray) o.Set("type_length", leaf.type_length);
     const char* logical = LogicalName(leaf.element->logical_type);
     o.Set("logical_type", logical ? json::Value(logical) : json::Value());
-    o.Set("converted_type", leaf.element->converted_type
-                                ? json::Value(parquet::ConvertedTypeName(*leaf.element->converted_type))
-                                : json::Value());
+    o.Set("converted_type",
+          leaf.element->converted_type
+              ? json::Value(parquet::ConvertedTypeName(*leaf.element->converted_type))
+              : json::Value());
     o.Set("type", leaf.type.ToString());
     o.Set("max_definition_level", leaf.max_def);
     o.Set("max_repetition_level", leaf.max_rep);
@@ -281,11 +298,15 @@ int RunParquetCommand(Args& args, std::ostream& out, std::ostream& err) {
     KEEL_RETURN_IF_ERROR(args.Finish());
     KEEL_ASSIGN_OR_RETURN(auto reader, FileReader::Open(path));
     if (*verb == "schema") {
-      if (fmt == OutputFormat::kJson) out << SchemaJson(*reader).Dump(true) << "\n";
-      else PrintSchemaText(*reader, out);
+      if (fmt == OutputFormat::kJson)
+        out << SchemaJson(*reader).Dump(true) << "\n";
+      else
+        PrintSchemaText(*reader, out);
     } else {
-      if (fmt == OutputFormat::kJson) out << MetaJson(*reader).Dump(true) << "\n";
-      else PrintMetaText(*reader, out);
+      if (fmt == OutputFormat::kJson)
+        out << MetaJson(*reader).Dump(true) << "\n";
+      else
+        PrintMetaText(*reader, out);
     }
     return Status::OK();
   };

@@ -40,11 +40,10 @@ class ParquetCommandTest : public ::testing::Test {
     s.fields.push_back({"ts", DataType::Primitive(TypeId::kTimestamp), true});
     s.fields.push_back({"price", DataType::Decimal(10, 2), true});
     s.fields.push_back({"tags", DataType::Array(DataType::Primitive(TypeId::kString)), true});
-    std::vector<Row> rows{
-        Row{Value(int64_t{1}), Value(std::nan("")), Value(std::string("a,b")),
-            Value(int64_t{1704164645123456}), Value(batch::Int128{1250}),
-            Value(Value::List{Value(std::string("x")), Value()})},
-        Row{Value(int64_t{2}), Value(2.5), Value(), Value(), Value(), Value()}};
+    std::vector<Row> rows{Row{Value(int64_t{1}), Value(std::nan("")), Value(std::string("a,b")),
+                              Value(int64_t{1704164645123456}), Value(batch::Int128{1250}),
+                              Value(Value::List{Value(std::string("x")), Value()})},
+                          Row{Value(int64_t{2}), Value(2.5), Value(), Value(), Value(), Value()}};
     auto batch = batch::FromRows(s, rows);
     ASSERT_TRUE(batch.ok());
     path_ = dir_.Join("t.parquet");
@@ -68,7 +67,8 @@ TEST_F(ParquetCommandTest, CatPrintsOneJsonObjectPerRowInTheContractForms) {
 }
 
 TEST_F(ParquetCommandTest, CatProjectsColumnsLimitsRowsAndWritesCsv) {
-  CommandRun r = RunParquet({"cat", path_, "--columns", "name,id", "--limit", "1", "--format", "csv"});
+  CommandRun r =
+      RunParquet({"cat", path_, "--columns", "name,id", "--limit", "1", "--format", "csv"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out, "name,id\n\"a,b\",1\n");
 }

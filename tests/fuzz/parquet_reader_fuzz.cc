@@ -60,12 +60,18 @@ std::string Mutate(const std::string& seed, const std::vector<std::string>& seed
   for (int k = 0; k < rounds; ++k) {
     size_t at = rng() % v.size();
     switch (rng() % 7) {
-      case 0: v[at] ^= static_cast<char>(1u << (rng() % 8)); break;
-      case 1: v[at] = static_cast<char>(rng()); break;
-      case 2: v.resize(at); break;
+      case 0:
+        v[at] ^= static_cast<char>(1u << (rng() % 8));
+        break;
+      case 1:
+        v[at] = static_cast<char>(rng());
+        break;
+      case 2:
+        v.resize(at);
+        break;
       case 3: {  // interesting values at a random offset (lengths, counts)
-        static const uint32_t kValues[] = {0, 1, 0x7f, 0x80, 0xff, 0xffff, 0x7fffffff,
-                                           0x80000000u, 0xffffffffu};
+        static const uint32_t kValues[] = {0,      1,          0x7f,        0x80,       0xff,
+                                           0xffff, 0x7fffffff, 0x80000000u, 0xffffffffu};
         uint32_t x = kValues[rng() % 9];
         size_t n = std::min<size_t>(4, v.size() - at);
         std::memcpy(&v[at], &x, n);

@@ -35,21 +35,35 @@ void Column::AppendNull() {
   if (validity.empty()) validity.assign(length, 1);
   validity.push_back(0);
   switch (type.id) {
-    case TypeId::kBoolean: bools.push_back(0); break;
+    case TypeId::kBoolean:
+      bools.push_back(0);
+      break;
     case TypeId::kByte:
     case TypeId::kShort:
     case TypeId::kInt:
-    case TypeId::kDate: i32.push_back(0); break;
+    case TypeId::kDate:
+      i32.push_back(0);
+      break;
     case TypeId::kLong:
     case TypeId::kTimestamp:
-    case TypeId::kTimestampNtz: i64.push_back(0); break;
-    case TypeId::kFloat: f32.push_back(0); break;
-    case TypeId::kDouble: f64.push_back(0); break;
-    case TypeId::kDecimal: dec.push_back(0); break;
+    case TypeId::kTimestampNtz:
+      i64.push_back(0);
+      break;
+    case TypeId::kFloat:
+      f32.push_back(0);
+      break;
+    case TypeId::kDouble:
+      f64.push_back(0);
+      break;
+    case TypeId::kDecimal:
+      dec.push_back(0);
+      break;
     case TypeId::kString:
     case TypeId::kBinary:
     case TypeId::kArray:
-    case TypeId::kMap: offsets.push_back(offsets.back()); break;
+    case TypeId::kMap:
+      offsets.push_back(offsets.back());
+      break;
     case TypeId::kStruct:
       for (Column& c : children) c.AppendNull();
       break;

@@ -45,22 +45,38 @@ bool DataType::operator==(const DataType& other) const {
 
 std::string_view TypeIdName(TypeId id) {
   switch (id) {
-    case TypeId::kBoolean: return "boolean";
-    case TypeId::kByte: return "byte";
-    case TypeId::kShort: return "short";
-    case TypeId::kInt: return "int";
-    case TypeId::kLong: return "long";
-    case TypeId::kFloat: return "float";
-    case TypeId::kDouble: return "double";
-    case TypeId::kString: return "string";
-    case TypeId::kBinary: return "binary";
-    case TypeId::kDate: return "date";
-    case TypeId::kTimestamp: return "timestamp";
-    case TypeId::kTimestampNtz: return "timestamp_ntz";
-    case TypeId::kDecimal: return "decimal";
-    case TypeId::kStruct: return "struct";
-    case TypeId::kArray: return "array";
-    case TypeId::kMap: return "map";
+    case TypeId::kBoolean:
+      return "boolean";
+    case TypeId::kByte:
+      return "byte";
+    case TypeId::kShort:
+      return "short";
+    case TypeId::kInt:
+      return "int";
+    case TypeId::kLong:
+      return "long";
+    case TypeId::kFloat:
+      return "float";
+    case TypeId::kDouble:
+      return "double";
+    case TypeId::kString:
+      return "string";
+    case TypeId::kBinary:
+      return "binary";
+    case TypeId::kDate:
+      return "date";
+    case TypeId::kTimestamp:
+      return "timestamp";
+    case TypeId::kTimestampNtz:
+      return "timestamp_ntz";
+    case TypeId::kDecimal:
+      return "decimal";
+    case TypeId::kStruct:
+      return "struct";
+    case TypeId::kArray:
+      return "array";
+    case TypeId::kMap:
+      return "map";
   }
   return "unknown";
 }
@@ -93,8 +109,6 @@ std::optional<size_t> Schema::FieldIndex(std::string_view name) const {
   return std::nullopt;
 }
 
-std::string Schema::ToString() const {
-  return DataType::Struct(fields).ToString();
-}
+std::string Schema::ToString() const { return DataType::Struct(fields).ToString(); }
 
 }  // namespace keel::batch

@@ -12,13 +12,13 @@ namespace keel::batch {
 // leak past storage/parquet: the reader maps them onto these.
 enum class TypeId {
   kBoolean,
-  kByte,          // int8
-  kShort,         // int16
-  kInt,           // int32
-  kLong,          // int64
+  kByte,   // int8
+  kShort,  // int16
+  kInt,    // int32
+  kLong,   // int64
   kFloat,
   kDouble,
-  kString,        // UTF-8 bytes
+  kString,  // UTF-8 bytes
   kBinary,
   kDate,          // days since 1970-01-01
   kTimestamp,     // microseconds since the epoch, UTC

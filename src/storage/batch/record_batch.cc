@@ -21,9 +21,8 @@ Status RecordBatch::Validate() const {
                               ", schema says " + f.type.ToString());
     }
     if (columns[i].length != num_rows) {
-      return Status::Internal("column '" + f.name + "' has " +
-                              std::to_string(columns[i].length) + " values, batch has " +
-                              std::to_string(num_rows) + " rows");
+      return Status::Internal("column '" + f.name + "' has " + std::to_string(columns[i].length) +
+                              " values, batch has " + std::to_string(num_rows) + " rows");
     }
     KEEL_RETURN_IF_ERROR(columns[i].Validate().WithContext("column '" + f.name + "'"));
   }

@@ -23,19 +23,26 @@ bool Value::operator==(const Value& other) const {
 Value ValueAt(const Column& c, int64_t i) {
   if (!c.IsValid(i)) return Value();
   switch (c.type.id) {
-    case TypeId::kBoolean: return Value(c.bools[i] != 0);
+    case TypeId::kBoolean:
+      return Value(c.bools[i] != 0);
     case TypeId::kByte:
     case TypeId::kShort:
     case TypeId::kInt:
-    case TypeId::kDate: return Value(static_cast<int64_t>(c.i32[i]));
+    case TypeId::kDate:
+      return Value(static_cast<int64_t>(c.i32[i]));
     case TypeId::kLong:
     case TypeId::kTimestamp:
-    case TypeId::kTimestampNtz: return Value(c.i64[i]);
-    case TypeId::kFloat: return Value(c.f32[i]);
-    case TypeId::kDouble: return Value(c.f64[i]);
-    case TypeId::kDecimal: return Value(c.dec[i]);
+    case TypeId::kTimestampNtz:
+      return Value(c.i64[i]);
+    case TypeId::kFloat:
+      return Value(c.f32[i]);
+    case TypeId::kDouble:
+      return Value(c.f64[i]);
+    case TypeId::kDecimal:
+      return Value(c.dec[i]);
     case TypeId::kString:
-    case TypeId::kBinary: return Value(std::string(c.StringAt(i)));
+    case TypeId::kBinary:
+      return Value(std::string(c.StringAt(i)));
     case TypeId::kStruct: {
       Value::List fields;
       for (const Column& child : c.children) fields.push_back(ValueAt(child, i));
@@ -155,8 +162,8 @@ Result<RecordBatch> FromRows(const Schema& schema, const std::vector<Row>& rows)
   for (const Row& row : rows) {
     if (row.size() != schema.fields.size()) {
       return Status::InvalidArgument("row has " + std::to_string(row.size()) +
-                                     " values, schema has " +
-                                     std::to_string(schema.fields.size()) + " fields");
+                                     " values, schema has " + std::to_string(schema.fields.size()) +
+                                     " fields");
     }
     for (size_t k = 0; k < row.size(); ++k) {
       KEEL_RETURN_IF_ERROR(AppendValue(row[k], &batch.columns[k])

@@ -19,8 +19,8 @@ class Value {
  public:
   using List = std::vector<Value>;
   using Entries = std::vector<std::pair<Value, Value>>;
-  using Storage = std::variant<std::monostate, bool, int64_t, float, double, std::string,
-                               Int128, List, Entries>;
+  using Storage = std::variant<std::monostate, bool, int64_t, float, double, std::string, Int128,
+                               List, Entries>;
 
   Value() = default;  // null
   template <typename T>

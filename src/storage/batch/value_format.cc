@@ -98,8 +98,7 @@ std::string FormatDecimal(Int128 unscaled, int scale) {
 }
 
 std::string Base64Encode(std::string_view in) {
-  static const char kChars[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static const char kChars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   out.reserve((in.size() + 2) / 3 * 4);
   size_t i = 0;
@@ -128,21 +127,39 @@ void AppendValueJson(const Column& c, int64_t i, std::string* out) {
     return;
   }
   switch (c.type.id) {
-    case TypeId::kBoolean: out->append(c.bools[i] ? "true" : "false"); return;
+    case TypeId::kBoolean:
+      out->append(c.bools[i] ? "true" : "false");
+      return;
     case TypeId::kByte:
     case TypeId::kShort:
-    case TypeId::kInt: out->append(std::to_string(c.i32[i])); return;
-    case TypeId::kLong: out->append(std::to_string(c.i64[i])); return;
-    case TypeId::kFloat: AppendFloat(c.f32[i], out); return;
-    case TypeId::kDouble: AppendFloat(c.f64[i], out); return;
-    case TypeId::kString: json::AppendQuoted(c.StringAt(i), out); return;
-    case TypeId::kBinary: json::AppendQuoted(Base64Encode(c.StringAt(i)), out); return;
-    case TypeId::kDate: json::AppendQuoted(FormatDate(c.i32[i]), out); return;
+    case TypeId::kInt:
+      out->append(std::to_string(c.i32[i]));
+      return;
+    case TypeId::kLong:
+      out->append(std::to_string(c.i64[i]));
+      return;
+    case TypeId::kFloat:
+      AppendFloat(c.f32[i], out);
+      return;
+    case TypeId::kDouble:
+      AppendFloat(c.f64[i], out);
+      return;
+    case TypeId::kString:
+      json::AppendQuoted(c.StringAt(i), out);
+      return;
+    case TypeId::kBinary:
+      json::AppendQuoted(Base64Encode(c.StringAt(i)), out);
+      return;
+    case TypeId::kDate:
+      json::AppendQuoted(FormatDate(c.i32[i]), out);
+      return;
     case TypeId::kTimestamp:
     case TypeId::kTimestampNtz:
       json::AppendQuoted(FormatTimestampMicros(c.i64[i], c.type.id == TypeId::kTimestamp), out);
       return;
-    case TypeId::kDecimal: json::AppendQuoted(FormatDecimal(c.dec[i], c.type.scale), out); return;
+    case TypeId::kDecimal:
+      json::AppendQuoted(FormatDecimal(c.dec[i], c.type.scale), out);
+      return;
     case TypeId::kStruct:
       out->push_back('{');
       for (size_t k = 0; k < c.children.size(); ++k) {
@@ -199,15 +216,21 @@ std::string RowToJson(const RecordBatch& batch, int64_t row) {
 std::string ValueToCsvField(const Column& c, int64_t i) {
   if (!c.IsValid(i)) return "";
   switch (c.type.id) {
-    case TypeId::kString: return std::string(c.StringAt(i));
-    case TypeId::kBinary: return Base64Encode(c.StringAt(i));
-    case TypeId::kDate: return FormatDate(c.i32[i]);
+    case TypeId::kString:
+      return std::string(c.StringAt(i));
+    case TypeId::kBinary:
+      return Base64Encode(c.StringAt(i));
+    case TypeId::kDate:
+      return FormatDate(c.i32[i]);
     case TypeId::kTimestamp:
     case TypeId::kTimestampNtz:
       return FormatTimestampMicros(c.i64[i], c.type.id == TypeId::kTimestamp);
-    case TypeId::kDecimal: return FormatDecimal(c.dec[i], c.type.scale);
-    case TypeId::kFloat: return FloatText(c.f32[i]);
-    case TypeId::kDouble: return FloatText(c.f64[i]);
+    case TypeId::kDecimal:
+      return FormatDecimal(c.dec[i], c.type.scale);
+    case TypeId::kFloat:
+      return FloatText(c.f32[i]);
+    case TypeId::kDouble:
+      return FloatText(c.f64[i]);
     default: {
       std::string out;
       AppendValueJson(c, i, &out);

@@ -75,8 +75,8 @@ Status ChunkDecoder::DecodeDictionary(const PageHeader& h, std::string_view body
   if (has_dictionary_) return Status::Corruption("second dictionary page in one column chunk");
   KEEL_RETURN_IF_ERROR(Decompress(codec_, body, h.uncompressed_page_size, &scratch_));
   size_t used = 0;
-  KEEL_RETURN_IF_ERROR(DecodePlain(leaf_.physical, leaf_.type_length, scratch_, d.num_values,
-                                   &dictionary_, &used));
+  KEEL_RETURN_IF_ERROR(
+      DecodePlain(leaf_.physical, leaf_.type_length, scratch_, d.num_values, &dictionary_, &used));
   has_dictionary_ = true;
   return Status::OK();
 }
@@ -115,11 +115,16 @@ Status ChunkDecoder::DecodeValues(int32_t encoding, std::string_view data, int64
       RleDecoder dec(data.substr(1), bit_width);
       KEEL_RETURN_IF_ERROR(dec.Get(count, idx.data()));
       switch (t) {
-        case Type::kBoolean: return Gather(dictionary_.bools, idx, &values_.bools);
-        case Type::kInt32: return Gather(dictionary_.i32, idx, &values_.i32);
-        case Type::kInt64: return Gather(dictionary_.i64, idx, &values_.i64);
-        case Type::kFloat: return Gather(dictionary_.f32, idx, &values_.f32);
-        case Type::kDouble: return Gather(dictionary_.f64, idx, &values_.f64);
+        case Type::kBoolean:
+          return Gather(dictionary_.bools, idx, &values_.bools);
+        case Type::kInt32:
+          return Gather(dictionary_.i32, idx, &values_.i32);
+        case Type::kInt64:
+          return Gather(dictionary_.i64, idx, &values_.i64);
+        case Type::kFloat:
+          return Gather(dictionary_.f32, idx, &values_.f32);
+        case Type::kDouble:
+          return Gather(dictionary_.f64, idx, &values_.f64);
         default: {
           const uint64_t n = static_cast<uint64_t>(dictionary_.byte_array_count());
           const auto& dict_offsets = dictionary_.offsets;
@@ -183,10 +188,10 @@ Status ChunkDecoder::DecodeValues(int32_t encoding, std::string_view data, int64
       }
       return DecodeDeltaByteArray(data, count, &delta_previous_, &values_);
     case Encoding::kByteStreamSplit: {
-      int width = t == Type::kFloat || t == Type::kInt32   ? 4
+      int width = t == Type::kFloat || t == Type::kInt32    ? 4
                   : t == Type::kDouble || t == Type::kInt64 ? 8
-                  : t == Type::kFixedLenByteArray          ? leaf_.type_length
-                                                           : 0;
+                  : t == Type::kFixedLenByteArray           ? leaf_.type_length
+                                                            : 0;
       if (width == 0) return Status::Corruption("BYTE_STREAM_SPLIT on an unsupported type");
       std::string plain;
       KEEL_RETURN_IF_ERROR(DecodeByteStreamSplit(data, width, count, &plain));
@@ -257,8 +262,8 @@ Status ChunkDecoder::DecodeDataV2(const PageHeader& h, std::string_view body) {
     return Status::Corruption("data page v2 level lengths exceed the page");
   }
   std::string_view rep = body.substr(0, d.repetition_levels_byte_length);
-  std::string_view def = body.substr(d.repetition_levels_byte_length,
-                                     d.definition_levels_byte_length);
+  std::string_view def =
+      body.substr(d.repetition_levels_byte_length, d.definition_levels_byte_length);
   std::string_view rest =
       body.substr(d.repetition_levels_byte_length + d.definition_levels_byte_length);
   size_t def_start = out_->def.size();
@@ -270,8 +275,8 @@ Status ChunkDecoder::DecodeDataV2(const PageHeader& h, std::string_view body) {
   }
   int64_t present =
       leaf_.max_def == 0 ? d.num_values : CountPresent(out_->def, def_start, leaf_.max_def);
-  size_t values_size = h.uncompressed_page_size - d.repetition_levels_byte_length -
-                       d.definition_levels_byte_length;
+  size_t values_size =
+      h.uncompressed_page_size - d.repetition_levels_byte_length - d.definition_levels_byte_length;
   std::string_view data;
   if (d.is_compressed && codec_ != Codec::kUncompressed && !rest.empty()) {
     KEEL_RETURN_IF_ERROR(Decompress(codec_, rest, values_size, &scratch_));
@@ -289,18 +294,29 @@ Status ChunkDecoder::DecodeDataV2(const PageHeader& h, std::string_view body) {
 Status ChunkDecoder::DecodePage(const PageHeader& h, std::string_view body, uint64_t offset) {
   Status s;
   switch (static_cast<PageType>(h.type)) {
-    case PageType::kDictionaryPage: s = DecodeDictionary(h, body); break;
-    case PageType::kDataPage: s = DecodeDataV1(h, body); break;
-    case PageType::kDataPageV2: s = DecodeDataV2(h, body); break;
-    case PageType::kIndexPage: return Status::OK();
-    default: s = Status::Corruption("unknown page type " + std::to_string(h.type)); break;
+    case PageType::kDictionaryPage:
+      s = DecodeDictionary(h, body);
+      break;
+    case PageType::kDataPage:
+      s = DecodeDataV1(h, body);
+      break;
+    case PageType::kDataPageV2:
+      s = DecodeDataV2(h, body);
+      break;
+    case PageType::kIndexPage:
+      return Status::OK();
+    default:
+      s = Status::Corruption("unknown page type " + std::to_string(h.type));
+      break;
   }
   if (s.ok()) return s;
-  return s.WithContext("column '" + [&] {
-    std::string p;
-    for (const auto& n : leaf_.path) p += (p.empty() ? "" : ".") + n;
-    return p;
-  }() + "', page at byte offset " + std::to_string(offset));
+  return s.WithContext("column '" +
+                       [&] {
+                         std::string p;
+                         for (const auto& n : leaf_.path) p += (p.empty() ? "" : ".") + n;
+                         return p;
+                       }() +
+                       "', page at byte offset " + std::to_string(offset));
 }
 
 }  // namespace
@@ -328,8 +344,7 @@ Status AppendColumnChunk(const RandomAccessFile& file, const ColumnChunk& chunk,
     start = *md.dictionary_page_offset;
   }
   const uint64_t file_size = file.size();
-  if (start < 4 || md.total_compressed_size < 0 ||
-      static_cast<uint64_t>(start) > file_size ||
+  if (start < 4 || md.total_compressed_size < 0 || static_cast<uint64_t>(start) > file_size ||
       static_cast<uint64_t>(md.total_compressed_size) > file_size - start) {
     return Status::Corruption("column chunk range [" + std::to_string(start) + ", +" +
                               std::to_string(md.total_compressed_size) +
@@ -355,18 +370,17 @@ Status AppendColumnChunk(const RandomAccessFile& file, const ColumnChunk& chunk,
   size_t pos = 0;
   while (out->num_levels - levels_before < md.num_values) {
     if (pos >= buf.size()) {
-      return Status::Corruption("column chunk ends after " +
-                                std::to_string(out->num_levels - levels_before) +
-                                " of " + std::to_string(md.num_values) +
-                                " values at byte offset " + std::to_string(start + pos));
+      return Status::Corruption(
+          "column chunk ends after " + std::to_string(out->num_levels - levels_before) + " of " +
+          std::to_string(md.num_values) + " values at byte offset " + std::to_string(start + pos));
     }
     size_t header_size = 0;
-    KEEL_ASSIGN_OR_RETURN(PageHeader h,
-                          ParsePageHeader(std::string_view(buf).substr(pos), start + pos,
-                                          &header_size));
+    KEEL_ASSIGN_OR_RETURN(PageHeader h, ParsePageHeader(std::string_view(buf).substr(pos),
+                                                        start + pos, &header_size));
     uint64_t page_offset = start + pos;
     pos += header_size;
-    if (h.compressed_page_size < 0 || static_cast<size_t>(h.compressed_page_size) > buf.size() - pos ||
+    if (h.compressed_page_size < 0 ||
+        static_cast<size_t>(h.compressed_page_size) > buf.size() - pos ||
         h.uncompressed_page_size < 0 ||
         static_cast<size_t>(h.uncompressed_page_size) > kMaxPageBytes) {
       return Status::Corruption("page sizes (" + std::to_string(h.compressed_page_size) + ", " +

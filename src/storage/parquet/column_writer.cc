@@ -112,12 +112,18 @@ PhysicalValues Gather(const LeafDescriptor& leaf, const ShreddedLeaf& data) {
 
 int64_t ValueCount(Type t, const PhysicalValues& v) {
   switch (t) {
-    case Type::kBoolean: return static_cast<int64_t>(v.bools.size());
-    case Type::kInt32: return static_cast<int64_t>(v.i32.size());
-    case Type::kInt64: return static_cast<int64_t>(v.i64.size());
-    case Type::kFloat: return static_cast<int64_t>(v.f32.size());
-    case Type::kDouble: return static_cast<int64_t>(v.f64.size());
-    default: return v.byte_array_count();
+    case Type::kBoolean:
+      return static_cast<int64_t>(v.bools.size());
+    case Type::kInt32:
+      return static_cast<int64_t>(v.i32.size());
+    case Type::kInt64:
+      return static_cast<int64_t>(v.i64.size());
+    case Type::kFloat:
+      return static_cast<int64_t>(v.f32.size());
+    case Type::kDouble:
+      return static_cast<int64_t>(v.f64.size());
+    default:
+      return v.byte_array_count();
   }
 }
 
@@ -153,10 +159,14 @@ bool BuildFixedDictionary(const std::vector<V>& vals, int64_t limit_bytes, std::
 bool BuildDictionary(Type t, const PhysicalValues& v, int64_t limit_bytes, PhysicalValues* dict,
                      std::vector<uint32_t>* indices) {
   switch (t) {
-    case Type::kInt32: return BuildFixedDictionary(v.i32, limit_bytes, &dict->i32, indices);
-    case Type::kInt64: return BuildFixedDictionary(v.i64, limit_bytes, &dict->i64, indices);
-    case Type::kFloat: return BuildFixedDictionary(v.f32, limit_bytes, &dict->f32, indices);
-    case Type::kDouble: return BuildFixedDictionary(v.f64, limit_bytes, &dict->f64, indices);
+    case Type::kInt32:
+      return BuildFixedDictionary(v.i32, limit_bytes, &dict->i32, indices);
+    case Type::kInt64:
+      return BuildFixedDictionary(v.i64, limit_bytes, &dict->i64, indices);
+    case Type::kFloat:
+      return BuildFixedDictionary(v.f32, limit_bytes, &dict->f32, indices);
+    case Type::kDouble:
+      return BuildFixedDictionary(v.f64, limit_bytes, &dict->f64, indices);
     case Type::kByteArray:
     case Type::kFixedLenByteArray: {
       std::unordered_map<std::string_view, uint32_t> seen;
@@ -179,7 +189,8 @@ bool BuildDictionary(Type t, const PhysicalValues& v, int64_t limit_bytes, Physi
       }
       return true;
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 

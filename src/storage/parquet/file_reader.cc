@@ -58,7 +58,8 @@ Result<std::unique_ptr<FileReader>> FileReader::Init(std::unique_ptr<RandomAcces
   auto fail = [&](std::string what, uint64_t offset) {
     return r->Annotate(Status::Corruption(what + " at byte offset " + std::to_string(offset)));
   };
-  if (size < 12) return fail("file is " + std::to_string(size) + " bytes, too short for Parquet", 0);
+  if (size < 12)
+    return fail("file is " + std::to_string(size) + " bytes, too short for Parquet", 0);
   std::string tail;
   KEEL_RETURN_IF_ERROR(r->file_->ReadAt(size - 8, 8, &tail));
   if (tail.size() != 8) return fail("short read of the footer", size - 8);
@@ -90,8 +91,8 @@ Result<std::unique_ptr<FileReader>> FileReader::Init(std::unique_ptr<RandomAcces
   }
   auto schema = ParquetSchema::Make(r->metadata_->schema);
   if (!schema.ok()) {
-    return r->Annotate(schema.status().WithContext("footer at byte offset " +
-                                                   std::to_string(footer_start)));
+    return r->Annotate(
+        schema.status().WithContext("footer at byte offset " + std::to_string(footer_start)));
   }
   r->schema_ = std::move(schema).value();
   const size_t num_leaves = r->schema_.leaves().size();
@@ -102,7 +103,8 @@ Result<std::unique_ptr<FileReader>> FileReader::Init(std::unique_ptr<RandomAcces
                       " column chunks for " + std::to_string(num_leaves) + " leaf columns",
                   footer_start);
     }
-    if (rg.num_rows < 0) return fail("row group " + std::to_string(g) + " has negative num_rows", footer_start);
+    if (rg.num_rows < 0)
+      return fail("row group " + std::to_string(g) + " has negative num_rows", footer_start);
   }
   return r;
 }
@@ -140,7 +142,8 @@ void CollectLeaves(const SchemaNode& node, std::vector<int>* out) {
 
 }  // namespace
 
-Result<batch::RecordBatch> FileReader::ReadRowGroup(int index, const std::vector<int>& columns) const {
+Result<batch::RecordBatch> FileReader::ReadRowGroup(int index,
+                                                    const std::vector<int>& columns) const {
   if (index < 0 || index >= num_row_groups()) {
     return Status::InvalidArgument("row group " + std::to_string(index) + " does not exist in " +
                                    path_ + " (it has " + std::to_string(num_row_groups()) + ")");
@@ -173,11 +176,21 @@ void ReserveLeaf(const LeafDescriptor& leaf, const FileMetaData& md, const std::
   if (leaf.max_def > 0) levels->def.reserve(n);
   if (leaf.max_rep > 0) levels->rep.reserve(n);
   switch (leaf.physical) {
-    case Type::kBoolean: values->bools.reserve(n); break;
-    case Type::kInt32: values->i32.reserve(n); break;
-    case Type::kInt64: values->i64.reserve(n); break;
-    case Type::kFloat: values->f32.reserve(n); break;
-    case Type::kDouble: values->f64.reserve(n); break;
+    case Type::kBoolean:
+      values->bools.reserve(n);
+      break;
+    case Type::kInt32:
+      values->i32.reserve(n);
+      break;
+    case Type::kInt64:
+      values->i64.reserve(n);
+      break;
+    case Type::kFloat:
+      values->f32.reserve(n);
+      break;
+    case Type::kDouble:
+      values->f64.reserve(n);
+      break;
     default:
       values->offsets.reserve(n + 1);
       values->bytes.reserve(bytes);
@@ -223,7 +236,8 @@ Result<batch::RecordBatch> FileReader::ReadRowGroups(const std::vector<int>& gro
       }
       auto converted = ConvertLeafValues(desc, std::move(values));
       if (!converted.ok()) {
-        const auto& m = metadata_->row_groups[groups.empty() ? 0 : groups[0]].columns[leaf].meta_data;
+        const auto& m =
+            metadata_->row_groups[groups.empty() ? 0 : groups[0]].columns[leaf].meta_data;
         return Annotate(converted.status().WithContext(
             "column chunk at byte offset " + std::to_string(m ? m->data_page_offset : 0)));
       }
@@ -234,12 +248,12 @@ Result<batch::RecordBatch> FileReader::ReadRowGroups(const std::vector<int>& gro
       int64_t offset = 0;
       if (!groups.empty()) {
         const RowGroup& rg = metadata_->row_groups[groups[0]];
-        offset = rg.file_offset.value_or(
-            rg.columns.empty() || !rg.columns[0].meta_data ? 0
-                                                           : rg.columns[0].meta_data->data_page_offset);
+        offset = rg.file_offset.value_or(rg.columns.empty() || !rg.columns[0].meta_data
+                                             ? 0
+                                             : rg.columns[0].meta_data->data_page_offset);
       }
-      return Annotate(column.status().WithContext("row group data at byte offset " +
-                                                  std::to_string(offset)));
+      return Annotate(
+          column.status().WithContext("row group data at byte offset " + std::to_string(offset)));
     }
     for (int leaf : leaf_ids) leaves[leaf] = LeafData();
     batch.schema.fields.push_back(schema().fields[f]);

@@ -39,8 +39,7 @@ Status FileWriter::Init(const batch::Schema& schema, const WriterOptions& option
 
 Result<std::unique_ptr<FileWriter>> FileWriter::Open(const std::string& path,
                                                      const batch::Schema& schema,
-                                                     const WriterOptions& options,
-                                                     FileSystem* fs) {
+                                                     const WriterOptions& options, FileSystem* fs) {
   std::unique_ptr<FileWriter> w(new FileWriter());
   w->path_ = path;
   w->temp_path_ = path + ".keel-tmp";

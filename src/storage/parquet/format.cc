@@ -9,16 +9,10 @@ const char* TypeName(int32_t type) {
 }
 
 const char* EncodingName(int32_t encoding) {
-  static const char* const kNames[] = {"PLAIN",
-                                       "GROUP_VAR_INT",
-                                       "PLAIN_DICTIONARY",
-                                       "RLE",
-                                       "BIT_PACKED",
-                                       "DELTA_BINARY_PACKED",
-                                       "DELTA_LENGTH_BYTE_ARRAY",
-                                       "DELTA_BYTE_ARRAY",
-                                       "RLE_DICTIONARY",
-                                       "BYTE_STREAM_SPLIT"};
+  static const char* const kNames[] = {
+      "PLAIN",          "GROUP_VAR_INT",       "PLAIN_DICTIONARY",        "RLE",
+      "BIT_PACKED",     "DELTA_BINARY_PACKED", "DELTA_LENGTH_BYTE_ARRAY", "DELTA_BYTE_ARRAY",
+      "RLE_DICTIONARY", "BYTE_STREAM_SPLIT"};
   return encoding >= 0 && encoding < 10 ? kNames[encoding] : "UNKNOWN";
 }
 
@@ -29,11 +23,28 @@ const char* CodecName(int32_t codec) {
 }
 
 const char* ConvertedTypeName(int32_t t) {
-  static const char* const kNames[] = {
-      "UTF8",      "MAP",         "MAP_KEY_VALUE",    "LIST",      "ENUM",   "DECIMAL",
-      "DATE",      "TIME_MILLIS", "TIME_MICROS",      "TIMESTAMP_MILLIS",    "TIMESTAMP_MICROS",
-      "UINT_8",    "UINT_16",     "UINT_32",          "UINT_64",   "INT_8",  "INT_16",
-      "INT_32",    "INT_64",      "JSON",             "BSON",      "INTERVAL"};
+  static const char* const kNames[] = {"UTF8",
+                                       "MAP",
+                                       "MAP_KEY_VALUE",
+                                       "LIST",
+                                       "ENUM",
+                                       "DECIMAL",
+                                       "DATE",
+                                       "TIME_MILLIS",
+                                       "TIME_MICROS",
+                                       "TIMESTAMP_MILLIS",
+                                       "TIMESTAMP_MICROS",
+                                       "UINT_8",
+                                       "UINT_16",
+                                       "UINT_32",
+                                       "UINT_64",
+                                       "INT_8",
+                                       "INT_16",
+                                       "INT_32",
+                                       "INT_64",
+                                       "JSON",
+                                       "BSON",
+                                       "INTERVAL"};
   return t >= 0 && t < 22 ? kNames[t] : "UNKNOWN";
 }
 

@@ -102,8 +102,8 @@ struct LogicalType {
     kUnsupported,  // a union member this reader does not know; treated as absent
   };
   Kind kind = Kind::kNone;
-  int32_t scale = 0;      // kDecimal
-  int32_t precision = 0;  // kDecimal
+  int32_t scale = 0;             // kDecimal
+  int32_t precision = 0;         // kDecimal
   bool adjusted_to_utc = false;  // kTime, kTimestamp
   TimeUnit unit = TimeUnit::kMillis;
   int32_t bit_width = 0;  // kInteger

@@ -88,8 +88,8 @@ void FindLevels(const SchemaNode& node, int16_t rep, std::vector<bool>* def_need
 
 }  // namespace
 
-Status ShredColumn(const SchemaNode& node, const batch::Column& column, int64_t begin,
-                   int64_t end, std::vector<ShreddedLeaf>* leaves) {
+Status ShredColumn(const SchemaNode& node, const batch::Column& column, int64_t begin, int64_t end,
+                   std::vector<ShreddedLeaf>* leaves) {
   if (node.kind == SchemaNode::Kind::kLeaf) {  // flat fast path: levels straight from validity
     ShreddedLeaf& l = (*leaves)[node.leaf_index];
     l.column = &column;

@@ -26,7 +26,7 @@ struct ShreddedLeaf {
 // Shreds rows [begin, end) of top-level `column` (described by `node`) into `leaves`, which is
 // indexed by leaf index (entries for leaves under `node` are filled). A null in a field the
 // schema marks required is kInvalidParameterValue.
-Status ShredColumn(const SchemaNode& node, const batch::Column& column, int64_t begin,
-                   int64_t end, std::vector<ShreddedLeaf>* leaves);
+Status ShredColumn(const SchemaNode& node, const batch::Column& column, int64_t begin, int64_t end,
+                   std::vector<ShreddedLeaf>* leaves);
 
 }  // namespace keel::parquet

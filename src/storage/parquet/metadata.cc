@@ -21,10 +21,18 @@ Status ReadLogicalType(ThriftReader& r, LogicalType* lt) {
   using K = LogicalType::Kind;
   return r.ReadStruct([&](int16_t id, T t) -> Status {
     switch (id) {
-      case 1: lt->kind = K::kString; return r.Skip(t);
-      case 2: lt->kind = K::kMap; return r.Skip(t);
-      case 3: lt->kind = K::kList; return r.Skip(t);
-      case 4: lt->kind = K::kEnum; return r.Skip(t);
+      case 1:
+        lt->kind = K::kString;
+        return r.Skip(t);
+      case 2:
+        lt->kind = K::kMap;
+        return r.Skip(t);
+      case 3:
+        lt->kind = K::kList;
+        return r.Skip(t);
+      case 4:
+        lt->kind = K::kEnum;
+        return r.Skip(t);
       case 5:
         lt->kind = K::kDecimal;
         if (t != T::kStruct) return r.Error("DECIMAL logical type is not a struct");
@@ -33,7 +41,9 @@ Status ReadLogicalType(ThriftReader& r, LogicalType* lt) {
           if (fid == 2) return r.ReadI32(ft, &lt->precision);
           return r.Skip(ft);
         });
-      case 6: lt->kind = K::kDate; return r.Skip(t);
+      case 6:
+        lt->kind = K::kDate;
+        return r.Skip(t);
       case 7:
       case 8:
         lt->kind = id == 7 ? K::kTime : K::kTimestamp;
@@ -44,10 +54,14 @@ Status ReadLogicalType(ThriftReader& r, LogicalType* lt) {
             if (ft != T::kStruct) return r.Error("time unit is not a struct");
             int16_t unit;
             KEEL_RETURN_IF_ERROR(ReadUnionId(r, &unit));
-            if (unit == 1) lt->unit = TimeUnit::kMillis;
-            else if (unit == 2) lt->unit = TimeUnit::kMicros;
-            else if (unit == 3) lt->unit = TimeUnit::kNanos;
-            else return r.Error("unknown time unit " + std::to_string(unit));
+            if (unit == 1)
+              lt->unit = TimeUnit::kMillis;
+            else if (unit == 2)
+              lt->unit = TimeUnit::kMicros;
+            else if (unit == 3)
+              lt->unit = TimeUnit::kNanos;
+            else
+              return r.Error("unknown time unit " + std::to_string(unit));
             return Status::OK();
           }
           return r.Skip(ft);
@@ -60,12 +74,24 @@ Status ReadLogicalType(ThriftReader& r, LogicalType* lt) {
           if (fid == 2) return r.ReadBool(ft, &lt->is_signed);
           return r.Skip(ft);
         });
-      case 11: lt->kind = K::kUnknown; return r.Skip(t);
-      case 12: lt->kind = K::kJson; return r.Skip(t);
-      case 13: lt->kind = K::kBson; return r.Skip(t);
-      case 14: lt->kind = K::kUuid; return r.Skip(t);
-      case 15: lt->kind = K::kFloat16; return r.Skip(t);
-      default: lt->kind = K::kUnsupported; return r.Skip(t);
+      case 11:
+        lt->kind = K::kUnknown;
+        return r.Skip(t);
+      case 12:
+        lt->kind = K::kJson;
+        return r.Skip(t);
+      case 13:
+        lt->kind = K::kBson;
+        return r.Skip(t);
+      case 14:
+        lt->kind = K::kUuid;
+        return r.Skip(t);
+      case 15:
+        lt->kind = K::kFloat16;
+        return r.Skip(t);
+      default:
+        lt->kind = K::kUnsupported;
+        return r.Skip(t);
     }
   });
 }
@@ -74,19 +100,37 @@ Status ReadSchemaElement(ThriftReader& r, SchemaElement* e) {
   return r.ReadStruct([&](int16_t id, T t) -> Status {
     int32_t v;
     switch (id) {
-      case 1: KEEL_RETURN_IF_ERROR(r.ReadI32(t, &v)); e->type = v; return Status::OK();
-      case 2: return r.ReadI32(t, &e->type_length);
-      case 3: KEEL_RETURN_IF_ERROR(r.ReadI32(t, &v)); e->repetition = v; return Status::OK();
-      case 4: return r.ReadBinary(t, &e->name);
-      case 5: return r.ReadI32(t, &e->num_children);
-      case 6: KEEL_RETURN_IF_ERROR(r.ReadI32(t, &v)); e->converted_type = v; return Status::OK();
-      case 7: return r.ReadI32(t, &e->scale);
-      case 8: return r.ReadI32(t, &e->precision);
-      case 9: KEEL_RETURN_IF_ERROR(r.ReadI32(t, &v)); e->field_id = v; return Status::OK();
+      case 1:
+        KEEL_RETURN_IF_ERROR(r.ReadI32(t, &v));
+        e->type = v;
+        return Status::OK();
+      case 2:
+        return r.ReadI32(t, &e->type_length);
+      case 3:
+        KEEL_RETURN_IF_ERROR(r.ReadI32(t, &v));
+        e->repetition = v;
+        return Status::OK();
+      case 4:
+        return r.ReadBinary(t, &e->name);
+      case 5:
+        return r.ReadI32(t, &e->num_children);
+      case 6:
+        KEEL_RETURN_IF_ERROR(r.ReadI32(t, &v));
+        e->converted_type = v;
+        return Status::OK();
+      case 7:
+        return r.ReadI32(t, &e->scale);
+      case 8:
+        return r.ReadI32(t, &e->precision);
+      case 9:
+        KEEL_RETURN_IF_ERROR(r.ReadI32(t, &v));
+        e->field_id = v;
+        return Status::OK();
       case 10:
         if (t != T::kStruct) return r.Error("logicalType is not a struct");
         return ReadLogicalType(r, &e->logical_type);
-      default: return r.Skip(t);
+      default:
+        return r.Skip(t);
     }
   });
 }
@@ -97,15 +141,40 @@ Status ReadStatistics(ThriftReader& r, Statistics* s) {
     int64_t i;
     bool b;
     switch (id) {
-      case 1: KEEL_RETURN_IF_ERROR(r.ReadBinary(t, &str)); s->max = str; return Status::OK();
-      case 2: KEEL_RETURN_IF_ERROR(r.ReadBinary(t, &str)); s->min = str; return Status::OK();
-      case 3: KEEL_RETURN_IF_ERROR(r.ReadI64(t, &i)); s->null_count = i; return Status::OK();
-      case 4: KEEL_RETURN_IF_ERROR(r.ReadI64(t, &i)); s->distinct_count = i; return Status::OK();
-      case 5: KEEL_RETURN_IF_ERROR(r.ReadBinary(t, &str)); s->max_value = str; return Status::OK();
-      case 6: KEEL_RETURN_IF_ERROR(r.ReadBinary(t, &str)); s->min_value = str; return Status::OK();
-      case 7: KEEL_RETURN_IF_ERROR(r.ReadBool(t, &b)); s->is_max_value_exact = b; return Status::OK();
-      case 8: KEEL_RETURN_IF_ERROR(r.ReadBool(t, &b)); s->is_min_value_exact = b; return Status::OK();
-      default: return r.Skip(t);
+      case 1:
+        KEEL_RETURN_IF_ERROR(r.ReadBinary(t, &str));
+        s->max = str;
+        return Status::OK();
+      case 2:
+        KEEL_RETURN_IF_ERROR(r.ReadBinary(t, &str));
+        s->min = str;
+        return Status::OK();
+      case 3:
+        KEEL_RETURN_IF_ERROR(r.ReadI64(t, &i));
+        s->null_count = i;
+        return Status::OK();
+      case 4:
+        KEEL_RETURN_IF_ERROR(r.ReadI64(t, &i));
+        s->distinct_count = i;
+        return Status::OK();
+      case 5:
+        KEEL_RETURN_IF_ERROR(r.ReadBinary(t, &str));
+        s->max_value = str;
+        return Status::OK();
+      case 6:
+        KEEL_RETURN_IF_ERROR(r.ReadBinary(t, &str));
+        s->min_value = str;
+        return Status::OK();
+      case 7:
+        KEEL_RETURN_IF_ERROR(r.ReadBool(t, &b));
+        s->is_max_value_exact = b;
+        return Status::OK();
+      case 8:
+        KEEL_RETURN_IF_ERROR(r.ReadBool(t, &b));
+        s->is_min_value_exact = b;
+        return Status::OK();
+      default:
+        return r.Skip(t);
     }
   });
 }
@@ -142,7 +211,8 @@ Status ReadColumnMetaData(ThriftReader& r, ColumnMetaData* m) {
   return r.ReadStruct([&](int16_t id, T t) -> Status {
     int64_t v;
     switch (id) {
-      case 1: return r.ReadI32(t, &m->type);
+      case 1:
+        return r.ReadI32(t, &m->type);
       case 2:
         return ReadList(r, t, T::kI32, [&]() {
           int32_t e;
@@ -157,12 +227,18 @@ Status ReadColumnMetaData(ThriftReader& r, ColumnMetaData* m) {
           m->path_in_schema.push_back(std::move(s));
           return Status::OK();
         });
-      case 4: return r.ReadI32(t, &m->codec);
-      case 5: return r.ReadI64(t, &m->num_values);
-      case 6: return r.ReadI64(t, &m->total_uncompressed_size);
-      case 7: return r.ReadI64(t, &m->total_compressed_size);
-      case 8: return ReadKeyValues(r, t, &m->key_value_metadata);
-      case 9: return r.ReadI64(t, &m->data_page_offset);
+      case 4:
+        return r.ReadI32(t, &m->codec);
+      case 5:
+        return r.ReadI64(t, &m->num_values);
+      case 6:
+        return r.ReadI64(t, &m->total_uncompressed_size);
+      case 7:
+        return r.ReadI64(t, &m->total_compressed_size);
+      case 8:
+        return ReadKeyValues(r, t, &m->key_value_metadata);
+      case 9:
+        return r.ReadI64(t, &m->data_page_offset);
       case 11:
         KEEL_RETURN_IF_ERROR(r.ReadI64(t, &v));
         m->dictionary_page_offset = v;
@@ -171,7 +247,8 @@ Status ReadColumnMetaData(ThriftReader& r, ColumnMetaData* m) {
         if (t != T::kStruct) return r.Error("statistics is not a struct");
         m->statistics.emplace();
         return ReadStatistics(r, &*m->statistics);
-      default: return r.Skip(t);
+      default:
+        return r.Skip(t);
     }
   });
 }
@@ -185,14 +262,18 @@ Status ReadColumnChunk(ThriftReader& r, ColumnChunk* c) {
         c->file_path = std::move(p);
         return Status::OK();
       }
-      case 2: return r.ReadI64(t, &c->file_offset);
+      case 2:
+        return r.ReadI64(t, &c->file_offset);
       case 3:
         if (t != T::kStruct) return r.Error("meta_data is not a struct");
         c->meta_data.emplace();
         return ReadColumnMetaData(r, &*c->meta_data);
       case 8:
-      case 9: c->has_crypto_metadata = true; return r.Skip(t);
-      default: return r.Skip(t);
+      case 9:
+        c->has_crypto_metadata = true;
+        return r.Skip(t);
+      default:
+        return r.Skip(t);
     }
   });
 }
@@ -206,14 +287,20 @@ Status ReadRowGroup(ThriftReader& r, RowGroup* g) {
           g->columns.emplace_back();
           return ReadColumnChunk(r, &g->columns.back());
         });
-      case 2: return r.ReadI64(t, &g->total_byte_size);
-      case 3: return r.ReadI64(t, &g->num_rows);
-      case 5: KEEL_RETURN_IF_ERROR(r.ReadI64(t, &v)); g->file_offset = v; return Status::OK();
+      case 2:
+        return r.ReadI64(t, &g->total_byte_size);
+      case 3:
+        return r.ReadI64(t, &g->num_rows);
+      case 5:
+        KEEL_RETURN_IF_ERROR(r.ReadI64(t, &v));
+        g->file_offset = v;
+        return Status::OK();
       case 6:
         KEEL_RETURN_IF_ERROR(r.ReadI64(t, &v));
         g->total_compressed_size = v;
         return Status::OK();
-      default: return r.Skip(t);
+      default:
+        return r.Skip(t);
     }
   });
 }
@@ -225,7 +312,8 @@ Result<FileMetaData> ParseFileMetaData(std::string_view bytes, uint64_t base_off
   FileMetaData md;
   KEEL_RETURN_IF_ERROR(r.ReadStruct([&](int16_t id, T t) -> Status {
     switch (id) {
-      case 1: return r.ReadI32(t, &md.version);
+      case 1:
+        return r.ReadI32(t, &md.version);
       case 2:
         return ReadList(r, t, T::kStruct, [&]() {
           if (md.schema.size() >= static_cast<size_t>(kMaxSchemaElements)) {
@@ -234,7 +322,8 @@ Result<FileMetaData> ParseFileMetaData(std::string_view bytes, uint64_t base_off
           md.schema.emplace_back();
           return ReadSchemaElement(r, &md.schema.back());
         });
-      case 3: return r.ReadI64(t, &md.num_rows);
+      case 3:
+        return r.ReadI64(t, &md.num_rows);
       case 4:
         return ReadList(r, t, T::kStruct, [&]() {
           if (md.row_groups.size() >= static_cast<size_t>(kMaxRowGroups)) {
@@ -243,7 +332,8 @@ Result<FileMetaData> ParseFileMetaData(std::string_view bytes, uint64_t base_off
           md.row_groups.emplace_back();
           return ReadRowGroup(r, &md.row_groups.back());
         });
-      case 5: return ReadKeyValues(r, t, &md.key_value_metadata);
+      case 5:
+        return ReadKeyValues(r, t, &md.key_value_metadata);
       case 6: {
         std::string s;
         KEEL_RETURN_IF_ERROR(r.ReadBinary(t, &s));
@@ -257,8 +347,11 @@ Result<FileMetaData> ParseFileMetaData(std::string_view bytes, uint64_t base_off
           md.column_orders.push_back(which == 1);
           return Status::OK();
         });
-      case 8: md.has_encryption_algorithm = true; return r.Skip(t);
-      default: return r.Skip(t);
+      case 8:
+        md.has_encryption_algorithm = true;
+        return r.Skip(t);
+      default:
+        return r.Skip(t);
     }
   }));
   return md;
@@ -271,24 +364,35 @@ Result<PageHeader> ParsePageHeader(std::string_view bytes, uint64_t base_offset,
   KEEL_RETURN_IF_ERROR(r.ReadStruct([&](int16_t id, T t) -> Status {
     int32_t v;
     switch (id) {
-      case 1: return r.ReadI32(t, &h.type);
-      case 2: return r.ReadI32(t, &h.uncompressed_page_size);
-      case 3: return r.ReadI32(t, &h.compressed_page_size);
-      case 4: KEEL_RETURN_IF_ERROR(r.ReadI32(t, &v)); h.crc = v; return Status::OK();
+      case 1:
+        return r.ReadI32(t, &h.type);
+      case 2:
+        return r.ReadI32(t, &h.uncompressed_page_size);
+      case 3:
+        return r.ReadI32(t, &h.compressed_page_size);
+      case 4:
+        KEEL_RETURN_IF_ERROR(r.ReadI32(t, &v));
+        h.crc = v;
+        return Status::OK();
       case 5: {
         if (t != T::kStruct) return r.Error("data_page_header is not a struct");
         DataPageHeader& d = h.data_page_header.emplace();
         return r.ReadStruct([&](int16_t fid, T ft) -> Status {
           switch (fid) {
-            case 1: return r.ReadI32(ft, &d.num_values);
-            case 2: return r.ReadI32(ft, &d.encoding);
-            case 3: return r.ReadI32(ft, &d.definition_level_encoding);
-            case 4: return r.ReadI32(ft, &d.repetition_level_encoding);
+            case 1:
+              return r.ReadI32(ft, &d.num_values);
+            case 2:
+              return r.ReadI32(ft, &d.encoding);
+            case 3:
+              return r.ReadI32(ft, &d.definition_level_encoding);
+            case 4:
+              return r.ReadI32(ft, &d.repetition_level_encoding);
             case 5:
               if (ft != T::kStruct) return r.Error("statistics is not a struct");
               d.statistics.emplace();
               return ReadStatistics(r, &*d.statistics);
-            default: return r.Skip(ft);
+            default:
+              return r.Skip(ft);
           }
         });
       }
@@ -297,10 +401,14 @@ Result<PageHeader> ParsePageHeader(std::string_view bytes, uint64_t base_offset,
         DictionaryPageHeader& d = h.dictionary_page_header.emplace();
         return r.ReadStruct([&](int16_t fid, T ft) -> Status {
           switch (fid) {
-            case 1: return r.ReadI32(ft, &d.num_values);
-            case 2: return r.ReadI32(ft, &d.encoding);
-            case 3: return r.ReadBool(ft, &d.is_sorted);
-            default: return r.Skip(ft);
+            case 1:
+              return r.ReadI32(ft, &d.num_values);
+            case 2:
+              return r.ReadI32(ft, &d.encoding);
+            case 3:
+              return r.ReadBool(ft, &d.is_sorted);
+            default:
+              return r.Skip(ft);
           }
         });
       }
@@ -309,22 +417,31 @@ Result<PageHeader> ParsePageHeader(std::string_view bytes, uint64_t base_offset,
         DataPageHeaderV2& d = h.data_page_header_v2.emplace();
         return r.ReadStruct([&](int16_t fid, T ft) -> Status {
           switch (fid) {
-            case 1: return r.ReadI32(ft, &d.num_values);
-            case 2: return r.ReadI32(ft, &d.num_nulls);
-            case 3: return r.ReadI32(ft, &d.num_rows);
-            case 4: return r.ReadI32(ft, &d.encoding);
-            case 5: return r.ReadI32(ft, &d.definition_levels_byte_length);
-            case 6: return r.ReadI32(ft, &d.repetition_levels_byte_length);
-            case 7: return r.ReadBool(ft, &d.is_compressed);
+            case 1:
+              return r.ReadI32(ft, &d.num_values);
+            case 2:
+              return r.ReadI32(ft, &d.num_nulls);
+            case 3:
+              return r.ReadI32(ft, &d.num_rows);
+            case 4:
+              return r.ReadI32(ft, &d.encoding);
+            case 5:
+              return r.ReadI32(ft, &d.definition_levels_byte_length);
+            case 6:
+              return r.ReadI32(ft, &d.repetition_levels_byte_length);
+            case 7:
+              return r.ReadBool(ft, &d.is_compressed);
             case 8:
               if (ft != T::kStruct) return r.Error("statistics is not a struct");
               d.statistics.emplace();
               return ReadStatistics(r, &*d.statistics);
-            default: return r.Skip(ft);
+            default:
+              return r.Skip(ft);
           }
         });
       }
-      default: return r.Skip(t);
+      default:
+        return r.Skip(t);
     }
   }));
   *header_size = r.position();
@@ -354,10 +471,18 @@ void WriteEmptyUnion(ThriftWriter& w, int16_t outer_id, int16_t member_id) {
 void WriteLogicalType(ThriftWriter& w, const LogicalType& lt) {
   using K = LogicalType::Kind;
   switch (lt.kind) {
-    case K::kString: WriteEmptyUnion(w, 10, 1); return;
-    case K::kMap: WriteEmptyUnion(w, 10, 2); return;
-    case K::kList: WriteEmptyUnion(w, 10, 3); return;
-    case K::kDate: WriteEmptyUnion(w, 10, 6); return;
+    case K::kString:
+      WriteEmptyUnion(w, 10, 1);
+      return;
+    case K::kMap:
+      WriteEmptyUnion(w, 10, 2);
+      return;
+    case K::kList:
+      WriteEmptyUnion(w, 10, 3);
+      return;
+    case K::kDate:
+      WriteEmptyUnion(w, 10, 6);
+      return;
     case K::kDecimal:
       w.FieldStructBegin(10);
       w.FieldStructBegin(5);
@@ -371,7 +496,10 @@ void WriteLogicalType(ThriftWriter& w, const LogicalType& lt) {
       w.FieldStructBegin(10);
       w.FieldStructBegin(lt.kind == K::kTime ? 7 : 8);
       w.FieldBool(1, lt.adjusted_to_utc);
-      WriteEmptyUnion(w, 2, lt.unit == TimeUnit::kMillis ? 1 : lt.unit == TimeUnit::kMicros ? 2 : 3);
+      WriteEmptyUnion(w, 2,
+                      lt.unit == TimeUnit::kMillis   ? 1
+                      : lt.unit == TimeUnit::kMicros ? 2
+                                                     : 3);
       w.EndStruct();
       w.EndStruct();
       return;

@@ -82,7 +82,8 @@ class Assembler {
       for (size_t k = 0; k < slots.size(); ++k) col.validity[k] = lv.def(slots[k]) >= level;
     };
     switch (node.kind) {
-      case SchemaNode::Kind::kLeaf: return BuildLeaf(node, leaf, slots);
+      case SchemaNode::Kind::kLeaf:
+        return BuildLeaf(node, leaf, slots);
       case SchemaNode::Kind::kStruct: {
         set_validity(node.def_level);
         for (const SchemaNode& child : node.children) {
@@ -158,22 +159,33 @@ class Assembler {
     }
   }
 
-
  public:
   // Spreads the dense values over the slots marked valid (nulls get zero/empty values).
   static void Scatter(Column&& dense, const std::vector<uint8_t>& valid, Column* col) {
     switch (dense.type.id) {
-      case TypeId::kBoolean: ScatterVec(dense.bools, valid, &col->bools); return;
+      case TypeId::kBoolean:
+        ScatterVec(dense.bools, valid, &col->bools);
+        return;
       case TypeId::kByte:
       case TypeId::kShort:
       case TypeId::kInt:
-      case TypeId::kDate: ScatterVec(dense.i32, valid, &col->i32); return;
+      case TypeId::kDate:
+        ScatterVec(dense.i32, valid, &col->i32);
+        return;
       case TypeId::kLong:
       case TypeId::kTimestamp:
-      case TypeId::kTimestampNtz: ScatterVec(dense.i64, valid, &col->i64); return;
-      case TypeId::kFloat: ScatterVec(dense.f32, valid, &col->f32); return;
-      case TypeId::kDouble: ScatterVec(dense.f64, valid, &col->f64); return;
-      case TypeId::kDecimal: ScatterVec(dense.dec, valid, &col->dec); return;
+      case TypeId::kTimestampNtz:
+        ScatterVec(dense.i64, valid, &col->i64);
+        return;
+      case TypeId::kFloat:
+        ScatterVec(dense.f32, valid, &col->f32);
+        return;
+      case TypeId::kDouble:
+        ScatterVec(dense.f64, valid, &col->f64);
+        return;
+      case TypeId::kDecimal:
+        ScatterVec(dense.dec, valid, &col->dec);
+        return;
       case TypeId::kString:
       case TypeId::kBinary: {
         col->bytes = std::move(dense.bytes);

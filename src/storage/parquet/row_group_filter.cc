@@ -45,7 +45,8 @@ std::optional<Value> DecodeBound(const LeafDescriptor& leaf, const std::string& 
     case LeafConversion::kDouble:
       if (!Load(raw, &d) || std::isnan(d)) return std::nullopt;
       return Value(d);
-    case LeafConversion::kBytes: return Value(raw);
+    case LeafConversion::kBytes:
+      return Value(raw);
     case LeafConversion::kInt32Decimal:
       if (!Load(raw, &i32)) return std::nullopt;
       return Value(static_cast<Int128>(i32));
@@ -54,7 +55,8 @@ std::optional<Value> DecodeBound(const LeafDescriptor& leaf, const std::string& 
       return Value(static_cast<Int128>(i64));
     case LeafConversion::kBytesDecimal: {
       if (raw.empty() || raw.size() > 16) return std::nullopt;
-      unsigned __int128 acc = (static_cast<uint8_t>(raw[0]) & 0x80) ? ~static_cast<unsigned __int128>(0) : 0;
+      unsigned __int128 acc =
+          (static_cast<uint8_t>(raw[0]) & 0x80) ? ~static_cast<unsigned __int128>(0) : 0;
       for (char ch : raw) acc = (acc << 8) | static_cast<uint8_t>(ch);
       return Value(static_cast<Int128>(acc));
     }

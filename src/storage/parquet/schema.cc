@@ -46,7 +46,8 @@ Status ResolveLeaf(const SchemaElement& e, LeafDescriptor* leaf) {
     return Status::OK();
   };
   switch (t) {
-    case Type::kBoolean: return set(TypeId::kBoolean, LeafConversion::kBoolean);
+    case Type::kBoolean:
+      return set(TypeId::kBoolean, LeafConversion::kBoolean);
     case Type::kInt32: {
       if (is_decimal) return set_decimal(LeafConversion::kInt32Decimal);
       if (lt.kind == K::kDate || Is(e, ConvertedType::kDate)) {
@@ -57,11 +58,16 @@ Status ResolveLeaf(const SchemaElement& e, LeafDescriptor* leaf) {
       if (lt.kind == K::kInteger) {
         bits = lt.bit_width;
         is_signed = lt.is_signed;
-      } else if (Is(e, ConvertedType::kInt8)) bits = 8;
-      else if (Is(e, ConvertedType::kInt16)) bits = 16;
-      else if (Is(e, ConvertedType::kUint8)) bits = 8, is_signed = false;
-      else if (Is(e, ConvertedType::kUint16)) bits = 16, is_signed = false;
-      else if (Is(e, ConvertedType::kUint32)) is_signed = false;
+      } else if (Is(e, ConvertedType::kInt8))
+        bits = 8;
+      else if (Is(e, ConvertedType::kInt16))
+        bits = 16;
+      else if (Is(e, ConvertedType::kUint8))
+        bits = 8, is_signed = false;
+      else if (Is(e, ConvertedType::kUint16))
+        bits = 16, is_signed = false;
+      else if (Is(e, ConvertedType::kUint32))
+        is_signed = false;
       if (is_signed && bits == 8) return set(TypeId::kByte, LeafConversion::kInt32);
       if (is_signed && bits == 16) return set(TypeId::kShort, LeafConversion::kInt32);
       if (!is_signed && bits == 8) return set(TypeId::kShort, LeafConversion::kInt32);
@@ -83,8 +89,7 @@ Status ResolveLeaf(const SchemaElement& e, LeafDescriptor* leaf) {
       if (Is(e, ConvertedType::kTimestampMicros)) {
         return set(TypeId::kTimestamp, LeafConversion::kInt64);
       }
-      bool is_unsigned = (lt.kind == K::kInteger && !lt.is_signed) ||
-                         Is(e, ConvertedType::kUint64);
+      bool is_unsigned = (lt.kind == K::kInteger && !lt.is_signed) || Is(e, ConvertedType::kUint64);
       if (is_unsigned) {
         leaf->type = DataType::Decimal(20, 0);
         leaf->conversion = LeafConversion::kUint64ToDecimal;
@@ -92,9 +97,12 @@ Status ResolveLeaf(const SchemaElement& e, LeafDescriptor* leaf) {
       }
       return set(TypeId::kLong, LeafConversion::kInt64);
     }
-    case Type::kInt96: return set(TypeId::kTimestamp, LeafConversion::kInt96);
-    case Type::kFloat: return set(TypeId::kFloat, LeafConversion::kFloat);
-    case Type::kDouble: return set(TypeId::kDouble, LeafConversion::kDouble);
+    case Type::kInt96:
+      return set(TypeId::kTimestamp, LeafConversion::kInt96);
+    case Type::kFloat:
+      return set(TypeId::kFloat, LeafConversion::kFloat);
+    case Type::kDouble:
+      return set(TypeId::kDouble, LeafConversion::kDouble);
     case Type::kFixedLenByteArray:
       if (e.type_length <= 0) {
         return Bad("FIXED_LEN_BYTE_ARRAY column '" + e.name + "' has length " +
@@ -130,7 +138,8 @@ class Builder {
   // repeated field) already accounted for this element's repetition: treat it as required.
   Result<SchemaNode> Build(int16_t parent_def, int16_t parent_rep, bool as_element, int depth,
                            std::vector<std::string> path) {
-    if (depth > kMaxSchemaDepth) return Bad("nested deeper than " + std::to_string(kMaxSchemaDepth));
+    if (depth > kMaxSchemaDepth)
+      return Bad("nested deeper than " + std::to_string(kMaxSchemaDepth));
     if (idx_ >= elements_.size()) return Bad("num_children exceeds the element count");
     const size_t my_idx = idx_;
     const SchemaElement& e = elements_[my_idx];
@@ -184,7 +193,8 @@ class Builder {
     bool is_map = e.logical_type.kind == K::kMap || Is(e, ConvertedType::kMap) ||
                   Is(e, ConvertedType::kMapKeyValue);
     const SchemaElement& child = elements_[idx_];
-    bool child_repeated = child.repetition.value_or(0) == static_cast<int32_t>(Repetition::kRepeated);
+    bool child_repeated =
+        child.repetition.value_or(0) == static_cast<int32_t>(Repetition::kRepeated);
     if ((is_list || is_map) && e.num_children == 1 && child_repeated) {
       node.element_def_level = def + 1;
       node.element_rep_level = parent_rep + 1;
@@ -193,7 +203,8 @@ class Builder {
         node.kind = SchemaNode::Kind::kMap;
         ++idx_;  // the key_value group
         path.push_back(child.name);
-        KEEL_ASSIGN_OR_RETURN(SchemaNode key, Build(def + 1, parent_rep + 1, false, depth + 2, path));
+        KEEL_ASSIGN_OR_RETURN(SchemaNode key,
+                              Build(def + 1, parent_rep + 1, false, depth + 2, path));
         KEEL_ASSIGN_OR_RETURN(SchemaNode value,
                               Build(def + 1, parent_rep + 1, false, depth + 2, path));
         key.name = "key";

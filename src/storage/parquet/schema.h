@@ -13,20 +13,20 @@ namespace keel::parquet {
 // How a leaf's physical values become batch values.
 enum class LeafConversion {
   kBoolean,
-  kInt32,          // int, byte, short, date, UINT_8/16: copy
-  kUint32ToLong,   // UINT_32
-  kInt64,          // long, timestamp micros: copy
-  kInt64Millis,    // timestamp millis -> micros
-  kInt64Nanos,     // timestamp nanos -> micros (floor)
+  kInt32,         // int, byte, short, date, UINT_8/16: copy
+  kUint32ToLong,  // UINT_32
+  kInt64,         // long, timestamp micros: copy
+  kInt64Millis,   // timestamp millis -> micros
+  kInt64Nanos,    // timestamp nanos -> micros (floor)
   kUint64ToDecimal,
-  kInt96,          // Impala/Spark nanos-of-day + Julian day -> micros
+  kInt96,  // Impala/Spark nanos-of-day + Julian day -> micros
   kFloat,
   kDouble,
-  kFloat16,        // FIXED_LEN_BYTE_ARRAY(2) -> float
-  kBytes,          // BYTE_ARRAY / FLBA -> string or binary
+  kFloat16,  // FIXED_LEN_BYTE_ARRAY(2) -> float
+  kBytes,    // BYTE_ARRAY / FLBA -> string or binary
   kInt32Decimal,
   kInt64Decimal,
-  kBytesDecimal,   // big-endian two's complement, 1..16 bytes
+  kBytesDecimal,  // big-endian two's complement, 1..16 bytes
 };
 
 // One leaf (primitive) column of the file.
@@ -48,11 +48,11 @@ struct SchemaNode {
   std::string name;
   batch::DataType type;
   bool nullable = true;
-  int16_t def_level = 0;          // def >= def_level <=> this node is present (not null)
-  int16_t element_def_level = 0;  // kList/kMap: def >= this <=> an element exists
-  int16_t element_rep_level = 0;  // kList/kMap: rep level of the repeated field
-  int leaf_index = -1;            // kLeaf
-  int first_leaf = -1;            // first leaf in this subtree
+  int16_t def_level = 0;             // def >= def_level <=> this node is present (not null)
+  int16_t element_def_level = 0;     // kList/kMap: def >= this <=> an element exists
+  int16_t element_rep_level = 0;     // kList/kMap: rep level of the repeated field
+  int leaf_index = -1;               // kLeaf
+  int first_leaf = -1;               // first leaf in this subtree
   std::vector<SchemaNode> children;  // struct fields; list [element]; map [key, value]
 };
 

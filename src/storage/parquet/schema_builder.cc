@@ -24,25 +24,38 @@ Status Append(const std::string& name, const batch::DataType& type, Repetition r
   e.name = name;
   e.repetition = Raw(repetition);
   switch (type.id) {
-    case TypeId::kBoolean: e.type = Raw(Type::kBoolean); break;
+    case TypeId::kBoolean:
+      e.type = Raw(Type::kBoolean);
+      break;
     case TypeId::kByte:
     case TypeId::kShort:
       e.type = Raw(Type::kInt32);
-      e.converted_type = Raw(type.id == TypeId::kByte ? ConvertedType::kInt8 : ConvertedType::kInt16);
+      e.converted_type =
+          Raw(type.id == TypeId::kByte ? ConvertedType::kInt8 : ConvertedType::kInt16);
       e.logical_type.kind = K::kInteger;
       e.logical_type.bit_width = type.id == TypeId::kByte ? 8 : 16;
       e.logical_type.is_signed = true;
       break;
-    case TypeId::kInt: e.type = Raw(Type::kInt32); break;
-    case TypeId::kLong: e.type = Raw(Type::kInt64); break;
-    case TypeId::kFloat: e.type = Raw(Type::kFloat); break;
-    case TypeId::kDouble: e.type = Raw(Type::kDouble); break;
+    case TypeId::kInt:
+      e.type = Raw(Type::kInt32);
+      break;
+    case TypeId::kLong:
+      e.type = Raw(Type::kInt64);
+      break;
+    case TypeId::kFloat:
+      e.type = Raw(Type::kFloat);
+      break;
+    case TypeId::kDouble:
+      e.type = Raw(Type::kDouble);
+      break;
     case TypeId::kString:
       e.type = Raw(Type::kByteArray);
       e.converted_type = Raw(ConvertedType::kUtf8);
       e.logical_type.kind = K::kString;
       break;
-    case TypeId::kBinary: e.type = Raw(Type::kByteArray); break;
+    case TypeId::kBinary:
+      e.type = Raw(Type::kByteArray);
+      break;
     case TypeId::kDate:
       e.type = Raw(Type::kInt32);
       e.converted_type = Raw(ConvertedType::kDate);
@@ -78,7 +91,8 @@ Status Append(const std::string& name, const batch::DataType& type, Repetition r
       break;
     case TypeId::kStruct: {
       if (type.children.empty()) {
-        return Status::InvalidArgument("struct field '" + name + "' has no fields; Parquet "
+        return Status::InvalidArgument("struct field '" + name +
+                                       "' has no fields; Parquet "
                                        "cannot store an empty group");
       }
       e.num_children = static_cast<int32_t>(type.children.size());
@@ -145,9 +159,8 @@ Result<std::vector<SchemaElement>> BuildParquetSchema(const batch::Schema& schem
   root.num_children = static_cast<int32_t>(schema.fields.size());
   out.push_back(root);
   for (const batch::Field& f : schema.fields) {
-    KEEL_RETURN_IF_ERROR(Append(f.name, f.type,
-                                f.nullable ? Repetition::kOptional : Repetition::kRequired, 1,
-                                &out));
+    KEEL_RETURN_IF_ERROR(Append(
+        f.name, f.type, f.nullable ? Repetition::kOptional : Repetition::kRequired, 1, &out));
   }
   return out;
 }

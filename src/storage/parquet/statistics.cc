@@ -73,11 +73,20 @@ Statistics ComputeStatistics(const LeafDescriptor& leaf, const PhysicalValues& v
         s.max_value = std::string(1, static_cast<char>(hi));
       }
       break;
-    case Type::kInt32: IntMinMax(v.i32, &s); break;
-    case Type::kInt64: IntMinMax(v.i64, &s); break;
-    case Type::kFloat: FloatMinMax(v.f32, &s); break;
-    case Type::kDouble: FloatMinMax(v.f64, &s); break;
-    case Type::kInt96: break;  // no defined order
+    case Type::kInt32:
+      IntMinMax(v.i32, &s);
+      break;
+    case Type::kInt64:
+      IntMinMax(v.i64, &s);
+      break;
+    case Type::kFloat:
+      FloatMinMax(v.f32, &s);
+      break;
+    case Type::kDouble:
+      FloatMinMax(v.f64, &s);
+      break;
+    case Type::kInt96:
+      break;  // no defined order
     case Type::kByteArray:
     case Type::kFixedLenByteArray: {
       int64_t n = v.byte_array_count();

@@ -127,7 +127,9 @@ class ThriftWriter {
  private:
   void FieldHeader(int16_t id, ThriftType type);
   void Varint(uint64_t v);
-  void ZigZag(int64_t v) { Varint((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63)); }
+  void ZigZag(int64_t v) {
+    Varint((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63));
+  }
 
   std::string* out_;
   std::vector<int16_t> last_ids_;

@@ -12,10 +12,10 @@ Schema NestedSchema() {
   s.fields.push_back({"id", DataType::Primitive(TypeId::kLong), false});
   s.fields.push_back({"name", DataType::Primitive(TypeId::kString), true});
   s.fields.push_back({"tags", DataType::Array(DataType::Primitive(TypeId::kString)), true});
-  s.fields.push_back({"attrs",
-                      DataType::Map(DataType::Primitive(TypeId::kString),
-                                    DataType::Primitive(TypeId::kDouble)),
-                      true});
+  s.fields.push_back(
+      {"attrs",
+       DataType::Map(DataType::Primitive(TypeId::kString), DataType::Primitive(TypeId::kDouble)),
+       true});
   s.fields.push_back({"point",
                       DataType::Struct({{"x", DataType::Primitive(TypeId::kFloat), true},
                                         {"d", DataType::Decimal(10, 2), true}}),

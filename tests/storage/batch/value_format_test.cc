@@ -28,9 +28,9 @@ TEST(ValueFormatTest, RowsBecomeJsonObjectsWithSpecialFloatsAsStrings) {
   Schema s;
   s.fields.push_back({"d", DataType::Primitive(TypeId::kDouble), true});
   s.fields.push_back({"b", DataType::Primitive(TypeId::kBinary), true});
-  s.fields.push_back({"m", DataType::Map(DataType::Primitive(TypeId::kInt),
-                                         DataType::Primitive(TypeId::kString)),
-                      true});
+  s.fields.push_back(
+      {"m", DataType::Map(DataType::Primitive(TypeId::kInt), DataType::Primitive(TypeId::kString)),
+       true});
   s.fields.push_back({"t", DataType::Struct({{"x", DataType::Decimal(5, 2), true}}), true});
   std::vector<Row> rows{
       Row{Value(std::nan("")), Value(std::string("hi")),

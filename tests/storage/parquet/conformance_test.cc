@@ -31,7 +31,8 @@ std::vector<std::string> Files(const std::string& sub, const std::string& suffix
   std::error_code ec;
   for (auto& e : std::filesystem::directory_iterator(Dir() + "/" + sub, ec)) {
     std::string name = e.path().filename().string();
-    if (name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
+    if (name.size() >= suffix.size() &&
+        name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
       out.push_back(name);
     }
   }
@@ -55,7 +56,7 @@ std::map<std::string, int64_t> ReadmeRowCounts() {
 // Files in data/ that the README says a reader must refuse.
 bool MustFail(const std::string& name) { return name == "nation.dict-malformed.parquet"; }
 
-#define SKIP_WITHOUT_CORPUS()                                                       \
+#define SKIP_WITHOUT_CORPUS() \
   if (!std::filesystem::exists(Dir())) GTEST_SKIP() << "no conformance corpus at " << Dir()
 
 TEST(ParquetConformanceTest, EveryReadableDataFileDecodesWithTheReadmeRowCount) {
@@ -239,9 +240,9 @@ TEST(ParquetConformanceTest, AllTypesPlainDecodesImpalaInt96AndDictionaryPages) 
 
 TEST(ParquetConformanceTest, DecimalsInEveryPhysicalTypeReadAsTheSameValues) {
   SKIP_WITHOUT_CORPUS();
-  for (const char* name : {"int32_decimal.parquet", "int64_decimal.parquet",
-                           "fixed_length_decimal.parquet", "fixed_length_decimal_legacy.parquet",
-                           "byte_array_decimal.parquet"}) {
+  for (const char* name :
+       {"int32_decimal.parquet", "int64_decimal.parquet", "fixed_length_decimal.parquet",
+        "fixed_length_decimal_legacy.parquet", "byte_array_decimal.parquet"}) {
     SCOPED_TRACE(name);
     auto rows = JsonRows(name);
     ASSERT_EQ(rows.size(), 24u);
@@ -280,17 +281,17 @@ TEST(ParquetConformanceTest, PageChecksumsAreVerifiedWhenEnabled) {
   SKIP_WITHOUT_CORPUS();
   ReaderOptions verify;
   verify.verify_page_checksums = true;
-  for (const char* good : {"datapage_v1-uncompressed-checksum.parquet",
-                           "datapage_v1-snappy-compressed-checksum.parquet",
-                           "plain-dict-uncompressed-checksum.parquet",
-                           "rle-dict-snappy-checksum.parquet"}) {
+  for (const char* good :
+       {"datapage_v1-uncompressed-checksum.parquet",
+        "datapage_v1-snappy-compressed-checksum.parquet",
+        "plain-dict-uncompressed-checksum.parquet", "rle-dict-snappy-checksum.parquet"}) {
     auto r = FileReader::Open(Dir() + "/data/" + good, FileSystem::Default(), verify);
     ASSERT_TRUE(r.ok()) << good;
     auto b = (*r)->ReadAll();
     EXPECT_TRUE(b.ok()) << good << ": " << b.status().ToString();
   }
-  for (const char* bad : {"datapage_v1-corrupt-checksum.parquet",
-                          "rle-dict-uncompressed-corrupt-checksum.parquet"}) {
+  for (const char* bad :
+       {"datapage_v1-corrupt-checksum.parquet", "rle-dict-uncompressed-corrupt-checksum.parquet"}) {
     auto r = FileReader::Open(Dir() + "/data/" + bad, FileSystem::Default(), verify);
     ASSERT_TRUE(r.ok()) << bad;
     auto b = (*r)->ReadAll();
@@ -330,7 +331,10 @@ TEST(ParquetConformanceTest, TruncatedAndBitFlippedFilesNeverCrash) {
     for (std::string& v : variants) {
       auto reader = FileReader::OpenBuffer(std::move(v), name);
       Status s = reader.ok() ? (*reader)->ReadAll().status() : reader.status();
-      if (s.ok()) ++decoded; else ++errors;
+      if (s.ok())
+        ++decoded;
+      else
+        ++errors;
     }
   }
   EXPECT_GT(errors, 0);

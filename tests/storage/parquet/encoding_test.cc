@@ -93,7 +93,10 @@ TEST(ByteStreamSplitTest, InterleavedBytesBecomeLittleEndianValues) {
 }
 
 TEST(PlainTest, ByteArrayLengthPastThePageIsCorruption) {
-  std::string data("\x10\x00\x00\x00" "abc", 7);
+  std::string data(
+      "\x10\x00\x00\x00"
+      "abc",
+      7);
   PhysicalValues out;
   size_t used;
   Status s = DecodePlain(Type::kByteArray, 0, data, 1, &out, &used);

@@ -26,18 +26,30 @@ class RandomData {
   DataType RandomType(int depth) {
     int pick = Uniform(0, depth >= 2 ? 12 : 15);
     switch (pick) {
-      case 0: return DataType::Primitive(TypeId::kBoolean);
-      case 1: return DataType::Primitive(TypeId::kByte);
-      case 2: return DataType::Primitive(TypeId::kShort);
-      case 3: return DataType::Primitive(TypeId::kInt);
-      case 4: return DataType::Primitive(TypeId::kLong);
-      case 5: return DataType::Primitive(TypeId::kFloat);
-      case 6: return DataType::Primitive(TypeId::kDouble);
-      case 7: return DataType::Primitive(TypeId::kString);
-      case 8: return DataType::Primitive(TypeId::kBinary);
-      case 9: return DataType::Primitive(TypeId::kDate);
-      case 10: return DataType::Primitive(Uniform(0, 1) ? TypeId::kTimestamp : TypeId::kTimestampNtz);
-      case 11: case 12: {
+      case 0:
+        return DataType::Primitive(TypeId::kBoolean);
+      case 1:
+        return DataType::Primitive(TypeId::kByte);
+      case 2:
+        return DataType::Primitive(TypeId::kShort);
+      case 3:
+        return DataType::Primitive(TypeId::kInt);
+      case 4:
+        return DataType::Primitive(TypeId::kLong);
+      case 5:
+        return DataType::Primitive(TypeId::kFloat);
+      case 6:
+        return DataType::Primitive(TypeId::kDouble);
+      case 7:
+        return DataType::Primitive(TypeId::kString);
+      case 8:
+        return DataType::Primitive(TypeId::kBinary);
+      case 9:
+        return DataType::Primitive(TypeId::kDate);
+      case 10:
+        return DataType::Primitive(Uniform(0, 1) ? TypeId::kTimestamp : TypeId::kTimestampNtz);
+      case 11:
+      case 12: {
         int p = Uniform(1, 38);
         return DataType::Decimal(p, Uniform(0, p));
       }
@@ -45,11 +57,13 @@ class RandomData {
         std::vector<Field> fields;
         int n = Uniform(1, 3);
         for (int i = 0; i < n; ++i) {
-          fields.push_back(Field{"f" + std::to_string(i), RandomType(depth + 1), Uniform(0, 3) > 0});
+          fields.push_back(
+              Field{"f" + std::to_string(i), RandomType(depth + 1), Uniform(0, 3) > 0});
         }
         return DataType::Struct(std::move(fields));
       }
-      case 14: return DataType::Array(RandomType(depth + 1), Uniform(0, 1) == 1);
+      case 14:
+        return DataType::Array(RandomType(depth + 1), Uniform(0, 1) == 1);
       default:
         return DataType::Map(DataType::Primitive(Uniform(0, 1) ? TypeId::kString : TypeId::kInt),
                              RandomType(depth + 1), Uniform(0, 1) == 1);
@@ -59,11 +73,15 @@ class RandomData {
   Value RandomValue(const DataType& t, bool nullable, double null_rate) {
     if (nullable && Real() < null_rate) return Value();
     switch (t.id) {
-      case TypeId::kBoolean: return Value(Uniform(0, 1) == 1);
-      case TypeId::kByte: return Value(int64_t{Uniform(-128, 127)});
-      case TypeId::kShort: return Value(int64_t{Uniform(-32768, 32767)});
+      case TypeId::kBoolean:
+        return Value(Uniform(0, 1) == 1);
+      case TypeId::kByte:
+        return Value(int64_t{Uniform(-128, 127)});
+      case TypeId::kShort:
+        return Value(int64_t{Uniform(-32768, 32767)});
       case TypeId::kInt:
-      case TypeId::kDate: return Value(int64_t{Small() ? Uniform(0, 5) : static_cast<int32_t>(rng_())});
+      case TypeId::kDate:
+        return Value(int64_t{Small() ? Uniform(0, 5) : static_cast<int32_t>(rng_())});
       case TypeId::kLong:
       case TypeId::kTimestamp:
       case TypeId::kTimestampNtz:
@@ -83,7 +101,8 @@ class RandomData {
         std::string s;
         int len = Small() ? Uniform(0, 2) : Uniform(0, 40);
         for (int i = 0; i < len; ++i) {
-          s.push_back(static_cast<char>(t.id == TypeId::kString ? Uniform('a', 'z') : Uniform(0, 255)));
+          s.push_back(
+              static_cast<char>(t.id == TypeId::kString ? Uniform('a', 'z') : Uniform(0, 255)));
         }
         return Value(std::move(s));
       }
@@ -95,7 +114,8 @@ class RandomData {
       }
       case TypeId::kStruct: {
         Value::List fields;
-        for (const Field& f : t.children) fields.push_back(RandomValue(f.type, f.nullable, null_rate));
+        for (const Field& f : t.children)
+          fields.push_back(RandomValue(f.type, f.nullable, null_rate));
         return Value(std::move(fields));
       }
       case TypeId::kArray: {
@@ -153,14 +173,16 @@ TEST(ParquetRoundTripTest, RandomSchemasAndDataSurviveWriteThenRead) {
     Schema schema;
     int ncols = rd.Uniform(1, 5);
     for (int c = 0; c < ncols; ++c) {
-      schema.fields.push_back(Field{"c" + std::to_string(c), rd.RandomType(0), rd.Uniform(0, 3) > 0});
+      schema.fields.push_back(
+          Field{"c" + std::to_string(c), rd.RandomType(0), rd.Uniform(0, 3) > 0});
     }
     int nrows = rd.Uniform(0, 300);
     double null_rate = rd.Real() * 0.5;
     std::vector<Row> rows;
     for (int r = 0; r < nrows; ++r) {
       Row row;
-      for (const Field& f : schema.fields) row.push_back(rd.RandomValue(f.type, f.nullable, null_rate));
+      for (const Field& f : schema.fields)
+        row.push_back(rd.RandomValue(f.type, f.nullable, null_rate));
       rows.push_back(std::move(row));
     }
     auto batch = batch::FromRows(schema, rows);
@@ -197,8 +219,7 @@ TEST(ParquetRoundTripTest, WriterRecordsStatisticsCreatedByAndColumnOrders) {
   Schema schema;
   schema.fields.push_back(Field{"x", DataType::Primitive(TypeId::kLong), true});
   schema.fields.push_back(Field{"d", DataType::Primitive(TypeId::kDouble), true});
-  std::vector<Row> rows{Row{Value(int64_t{5}), Value(std::nan(""))},
-                        Row{Value(), Value(-0.0)},
+  std::vector<Row> rows{Row{Value(int64_t{5}), Value(std::nan(""))}, Row{Value(), Value(-0.0)},
                         Row{Value(int64_t{-3}), Value(2.5)}};
   auto batch = batch::FromRows(schema, rows);
   ASSERT_TRUE(batch.ok());

@@ -19,10 +19,14 @@ Status Decompress(Codec codec, std::string_view in, size_t n, std::string* out) 
       }
       out->assign(in);
       return Status::OK();
-    case Codec::kSnappy: return internal::SnappyDecompress(in, n, out);
-    case Codec::kGzip: return internal::GzipDecompress(in, n, out);
-    case Codec::kZstd: return internal::ZstdDecompress(in, n, out);
-    case Codec::kLz4Raw: return internal::Lz4RawDecompress(in, n, out);
+    case Codec::kSnappy:
+      return internal::SnappyDecompress(in, n, out);
+    case Codec::kGzip:
+      return internal::GzipDecompress(in, n, out);
+    case Codec::kZstd:
+      return internal::ZstdDecompress(in, n, out);
+    case Codec::kLz4Raw:
+      return internal::Lz4RawDecompress(in, n, out);
     case Codec::kLz4: {
       // Hadoop framing first; old parquet-cpp wrote raw blocks under the same codec id.
       Status s = internal::Lz4HadoopDecompress(in, n, out);
@@ -45,11 +49,16 @@ bool CanCompress(Codec codec) {
 
 size_t MaxCompressedBytes(Codec codec, size_t n) {
   switch (codec) {
-    case Codec::kSnappy: return internal::SnappyMaxCompressed(n);
-    case Codec::kGzip: return internal::GzipMaxCompressed(n);
-    case Codec::kZstd: return internal::ZstdMaxCompressed(n);
-    case Codec::kLz4Raw: return internal::Lz4MaxCompressed(n);
-    default: return n;
+    case Codec::kSnappy:
+      return internal::SnappyMaxCompressed(n);
+    case Codec::kGzip:
+      return internal::GzipMaxCompressed(n);
+    case Codec::kZstd:
+      return internal::ZstdMaxCompressed(n);
+    case Codec::kLz4Raw:
+      return internal::Lz4MaxCompressed(n);
+    default:
+      return n;
   }
 }
 
@@ -62,11 +71,16 @@ Status CompressTo(Codec codec, std::string_view in, char* dst, size_t capacity, 
       if (!in.empty()) std::memcpy(dst, in.data(), in.size());
       *written = in.size();
       return Status::OK();
-    case Codec::kSnappy: return internal::SnappyCompressTo(in, dst, capacity, written);
-    case Codec::kGzip: return internal::GzipCompressTo(in, dst, capacity, written);
-    case Codec::kZstd: return internal::ZstdCompressTo(in, dst, capacity, written);
-    case Codec::kLz4Raw: return internal::Lz4RawCompressTo(in, dst, capacity, written);
-    default: break;
+    case Codec::kSnappy:
+      return internal::SnappyCompressTo(in, dst, capacity, written);
+    case Codec::kGzip:
+      return internal::GzipCompressTo(in, dst, capacity, written);
+    case Codec::kZstd:
+      return internal::ZstdCompressTo(in, dst, capacity, written);
+    case Codec::kLz4Raw:
+      return internal::Lz4RawCompressTo(in, dst, capacity, written);
+    default:
+      break;
   }
   return Status::InvalidArgument(std::string("cannot write compression codec ") +
                                  CodecName(static_cast<int32_t>(codec)));
@@ -74,12 +88,19 @@ Status CompressTo(Codec codec, std::string_view in, char* dst, size_t capacity, 
 
 Status Compress(Codec codec, std::string_view in, std::string* out) {
   switch (codec) {
-    case Codec::kUncompressed: out->assign(in); return Status::OK();
-    case Codec::kSnappy: return internal::SnappyCompress(in, out);
-    case Codec::kGzip: return internal::GzipCompress(in, out);
-    case Codec::kZstd: return internal::ZstdCompress(in, out);
-    case Codec::kLz4Raw: return internal::Lz4RawCompress(in, out);
-    default: break;
+    case Codec::kUncompressed:
+      out->assign(in);
+      return Status::OK();
+    case Codec::kSnappy:
+      return internal::SnappyCompress(in, out);
+    case Codec::kGzip:
+      return internal::GzipCompress(in, out);
+    case Codec::kZstd:
+      return internal::ZstdCompress(in, out);
+    case Codec::kLz4Raw:
+      return internal::Lz4RawCompress(in, out);
+    default:
+      break;
   }
   return Status::InvalidArgument(std::string("cannot write compression codec ") +
                                  CodecName(static_cast<int32_t>(codec)));

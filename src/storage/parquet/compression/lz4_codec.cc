@@ -7,8 +7,8 @@ namespace keel::parquet::internal {
 Status Lz4RawDecompress(std::string_view in, size_t n, std::string* out) {
   out->resize(n);
   if (n == 0 && in.size() <= 1) return Status::OK();
-  int rc = LZ4_decompress_safe(in.data(), out->data(), static_cast<int>(in.size()),
-                               static_cast<int>(n));
+  int rc =
+      LZ4_decompress_safe(in.data(), out->data(), static_cast<int>(in.size()), static_cast<int>(n));
   if (rc < 0 || static_cast<size_t>(rc) != n) {
     return Status::Corruption("damaged LZ4 block (or size differs from the page header)");
   }
@@ -37,8 +37,8 @@ Status Lz4HadoopDecompress(std::string_view in, size_t n, std::string* out) {
     if (raw_len > n - written || comp_len > in.size() - pos) {
       return Status::Corruption("Hadoop LZ4 frame lengths exceed the page");
     }
-    int rc = LZ4_decompress_safe(in.data() + pos, out->data() + written,
-                                 static_cast<int>(comp_len), static_cast<int>(raw_len));
+    int rc = LZ4_decompress_safe(in.data() + pos, out->data() + written, static_cast<int>(comp_len),
+                                 static_cast<int>(raw_len));
     if (rc < 0 || static_cast<uint32_t>(rc) != raw_len) {
       return Status::Corruption("damaged Hadoop LZ4 block");
     }

@@ -6,9 +6,7 @@ namespace keel::parquet {
 
 namespace {
 
-Status Bad(const std::string& what) {
-  return Status::Corruption("DELTA_BINARY_PACKED: " + what);
-}
+Status Bad(const std::string& what) { return Status::Corruption("DELTA_BINARY_PACKED: " + what); }
 
 int64_t ZigZagDecode(uint64_t v) {
   return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1);

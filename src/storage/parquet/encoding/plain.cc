@@ -41,10 +41,14 @@ Status DecodePlain(Type type, int32_t type_length, std::string_view data, int64_
       *consumed = need;
       return Status::OK();
     }
-    case Type::kInt32: return DecodeFixed(data, count, &out->i32, consumed, "INT32");
-    case Type::kInt64: return DecodeFixed(data, count, &out->i64, consumed, "INT64");
-    case Type::kFloat: return DecodeFixed(data, count, &out->f32, consumed, "FLOAT");
-    case Type::kDouble: return DecodeFixed(data, count, &out->f64, consumed, "DOUBLE");
+    case Type::kInt32:
+      return DecodeFixed(data, count, &out->i32, consumed, "INT32");
+    case Type::kInt64:
+      return DecodeFixed(data, count, &out->i64, consumed, "INT64");
+    case Type::kFloat:
+      return DecodeFixed(data, count, &out->f32, consumed, "FLOAT");
+    case Type::kDouble:
+      return DecodeFixed(data, count, &out->f64, consumed, "DOUBLE");
     case Type::kInt96:
     case Type::kFixedLenByteArray: {
       uint64_t width = type == Type::kInt96 ? 12 : static_cast<uint64_t>(type_length);
@@ -118,10 +122,18 @@ void EncodePlain(Type type, const PhysicalValues& values, int64_t begin, int64_t
       if (bits) out->push_back(static_cast<char>(acc));
       return;
     }
-    case Type::kInt32: AppendRaw(values.i32, begin, end, out); return;
-    case Type::kInt64: AppendRaw(values.i64, begin, end, out); return;
-    case Type::kFloat: AppendRaw(values.f32, begin, end, out); return;
-    case Type::kDouble: AppendRaw(values.f64, begin, end, out); return;
+    case Type::kInt32:
+      AppendRaw(values.i32, begin, end, out);
+      return;
+    case Type::kInt64:
+      AppendRaw(values.i64, begin, end, out);
+      return;
+    case Type::kFloat:
+      AppendRaw(values.f32, begin, end, out);
+      return;
+    case Type::kDouble:
+      AppendRaw(values.f64, begin, end, out);
+      return;
     case Type::kInt96:
     case Type::kFixedLenByteArray:
       out->append(values.bytes, values.offsets[begin], values.offsets[end] - values.offsets[begin]);

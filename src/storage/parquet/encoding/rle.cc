@@ -84,7 +84,8 @@ namespace {
 void WriteRepeated(uint32_t value, int64_t count, int bit_width, std::string* out) {
   WriteUleb(static_cast<uint64_t>(count) << 1, out);
   int width_bytes = (bit_width + 7) / 8;
-  for (int k = 0; k < width_bytes; ++k) out->push_back(static_cast<char>((value >> (8 * k)) & 0xff));
+  for (int k = 0; k < width_bytes; ++k)
+    out->push_back(static_cast<char>((value >> (8 * k)) & 0xff));
 }
 
 void WriteLiterals(std::vector<uint32_t>* pending, int bit_width, std::string* out) {

@@ -24,9 +24,7 @@ namespace {
 using json::Value;
 
 std::string InteropDir() { return std::string(KEEL_SOURCE_DIR) + "/tests/interop"; }
-std::string CorpusDir() {
-  return std::string(KEEL_SOURCE_DIR) + "/../shared/conformance/parquet";
-}
+std::string CorpusDir() { return std::string(KEEL_SOURCE_DIR) + "/../shared/conformance/parquet"; }
 
 bool OracleAvailable(std::string* why) {
   if (std::system("command -v node > /dev/null 2>&1") != 0) {
@@ -40,17 +38,19 @@ bool OracleAvailable(std::string* why) {
   return true;
 }
 
-#define SKIP_WITHOUT_ORACLE()                       \
-  do {                                              \
-    std::string why;                                \
+#define SKIP_WITHOUT_ORACLE()                        \
+  do {                                               \
+    std::string why;                                 \
     if (!OracleAvailable(&why)) GTEST_SKIP() << why; \
   } while (0)
 
 std::string Quote(const std::string& s) {
   std::string out = "'";
   for (char c : s) {
-    if (c == '\'') out += "'\\''";
-    else out.push_back(c);
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out.push_back(c);
   }
   return out + "'";
 }
@@ -208,13 +208,20 @@ batch::RecordBatch AllTypesBatch(int rows, uint32_t seed) {
   batch::Schema s;
   auto P = [](TypeId id) { return DataType::Primitive(id); };
   s.fields = {
-      {"bool", P(TypeId::kBoolean), true},       {"byte", P(TypeId::kByte), true},
-      {"short", P(TypeId::kShort), true},        {"int", P(TypeId::kInt), false},
-      {"long", P(TypeId::kLong), true},          {"float", P(TypeId::kFloat), true},
-      {"double", P(TypeId::kDouble), true},      {"string", P(TypeId::kString), true},
-      {"binary", P(TypeId::kBinary), true},      {"date", P(TypeId::kDate), true},
-      {"ts", P(TypeId::kTimestamp), true},       {"ts_ntz", P(TypeId::kTimestampNtz), true},
-      {"dec9", DataType::Decimal(9, 2), true},   {"dec18", DataType::Decimal(18, 3), true},
+      {"bool", P(TypeId::kBoolean), true},
+      {"byte", P(TypeId::kByte), true},
+      {"short", P(TypeId::kShort), true},
+      {"int", P(TypeId::kInt), false},
+      {"long", P(TypeId::kLong), true},
+      {"float", P(TypeId::kFloat), true},
+      {"double", P(TypeId::kDouble), true},
+      {"string", P(TypeId::kString), true},
+      {"binary", P(TypeId::kBinary), true},
+      {"date", P(TypeId::kDate), true},
+      {"ts", P(TypeId::kTimestamp), true},
+      {"ts_ntz", P(TypeId::kTimestampNtz), true},
+      {"dec9", DataType::Decimal(9, 2), true},
+      {"dec18", DataType::Decimal(18, 3), true},
       {"dec38", DataType::Decimal(38, 10), true},
       {"st", DataType::Struct({{"a", P(TypeId::kInt), true}, {"b", P(TypeId::kString), true}}),
        true},
@@ -254,15 +261,19 @@ batch::RecordBatch AllTypesBatch(int rows, uint32_t seed) {
     row.push_back(maybe(BV(big(9))));
     row.push_back(maybe(BV(big(18))));
     row.push_back(maybe(BV(big(38))));
-    row.push_back(maybe(BV(BV::List{maybe(BV(static_cast<int64_t>(rng() % 100))), maybe(BV(str(3)))})));
+    row.push_back(
+        maybe(BV(BV::List{maybe(BV(static_cast<int64_t>(rng() % 100))), maybe(BV(str(3)))})));
     BV::List arr;
-    for (int k = static_cast<int>(rng() % 4); k > 0; --k) arr.push_back(maybe(BV(static_cast<int64_t>(rng()))));
+    for (int k = static_cast<int>(rng() % 4); k > 0; --k)
+      arr.push_back(maybe(BV(static_cast<int64_t>(rng()))));
     row.push_back(maybe(BV(std::move(arr))));
     BV::Entries m;
-    for (int k = static_cast<int>(rng() % 3); k > 0; --k) m.emplace_back(BV("k" + std::to_string(k)), maybe(BV(rng() / 7.0)));
+    for (int k = static_cast<int>(rng() % 3); k > 0; --k)
+      m.emplace_back(BV("k" + std::to_string(k)), maybe(BV(rng() / 7.0)));
     row.push_back(maybe(BV(std::move(m))));
     BV::List arr_st;
-    for (int k = static_cast<int>(rng() % 3); k > 0; --k) arr_st.push_back(maybe(BV(BV::List{maybe(BV(int64_t{k}))})));
+    for (int k = static_cast<int>(rng() % 3); k > 0; --k)
+      arr_st.push_back(maybe(BV(BV::List{maybe(BV(int64_t{k}))})));
     row.push_back(maybe(BV(std::move(arr_st))));
     BV::Entries mi;
     for (int k = static_cast<int>(rng() % 3); k > 0; --k) {
@@ -321,13 +332,14 @@ TEST(DuckDbOracleTest, DuckDbSeesKeelsEncodingsStatisticsAndCreatedBy) {
   ASSERT_TRUE(w.ok());
   ASSERT_TRUE((*w)->Write(b).ok());
   ASSERT_TRUE((*w)->Close().ok());
-  auto lines = RunOracle(
-      {"--sql", "SELECT path_in_schema, compression, encodings, stats_null_count, "
-                "stats_min_value, stats_max_value FROM parquet_metadata(" + SqlQuote(path) +
-                    ") WHERE path_in_schema IN ('long', 'string', 'int')"});
+  auto lines =
+      RunOracle({"--sql",
+                 "SELECT path_in_schema, compression, encodings, stats_null_count, "
+                 "stats_min_value, stats_max_value FROM parquet_metadata(" +
+                     SqlQuote(path) + ") WHERE path_in_schema IN ('long', 'string', 'int')"});
   ASSERT_EQ(lines.size(), 3u);
-  auto file_meta = RunOracle({"--sql", "SELECT created_by, num_rows FROM parquet_file_metadata(" +
-                                           SqlQuote(path) + ")"});
+  auto file_meta = RunOracle(
+      {"--sql", "SELECT created_by, num_rows FROM parquet_file_metadata(" + SqlQuote(path) + ")"});
   ASSERT_EQ(file_meta.size(), 1u);
   EXPECT_EQ(file_meta[0], R"({"created_by":"keel version 0.1.0","num_rows":200})");
   auto reader = FileReader::Open(path);
