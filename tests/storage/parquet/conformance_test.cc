@@ -277,6 +277,31 @@ TEST(ParquetConformanceTest, Int96TimestampsBeyondTheNanosecondRangeConvertToMic
   EXPECT_EQ(rows[4], R"({"a":null})");
 }
 
+// DuckDB cannot read these, so their LZ4_RAW twins (which it can, and which the oracle test
+// checks) are the reference.
+TEST(ParquetConformanceTest, HadoopAndRawLz4FilesMatchTheirLz4RawTwins) {
+  SKIP_WITHOUT_CORPUS();
+  auto reference = JsonRows("lz4_raw_compressed.parquet");
+  ASSERT_EQ(reference.size(), 4u);
+  EXPECT_EQ(reference[2], R"({"c0":1593604801,"c1":"YWJj","v11":42.125})");
+  EXPECT_EQ(JsonRows("hadoop_lz4_compressed.parquet"), reference);
+  EXPECT_EQ(JsonRows("non_hadoop_lz4_compressed.parquet"), reference);
+  auto larger = JsonRows("lz4_raw_compressed_larger.parquet");
+  ASSERT_EQ(larger.size(), 10000u);
+  EXPECT_EQ(JsonRows("hadoop_lz4_compressed_larger.parquet"), larger);
+}
+
+// A MAP whose key_value group has no value field reads as the list of its keys (the file's
+// other columns hold the same numbers as a real map and a list).
+TEST(ParquetConformanceTest, MapWithoutValueFieldReadsAsListOfKeys) {
+  SKIP_WITHOUT_CORPUS();
+  auto rows = JsonRows("map_no_value.parquet");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0],
+            R"({"my_map":[{"key":1,"value":null},{"key":2,"value":null},{"key":3,"value":null}],)"
+            R"("my_map_no_v":[1,2,3],"my_list":[1,2,3]})");
+}
+
 TEST(ParquetConformanceTest, PageChecksumsAreVerifiedWhenEnabled) {
   SKIP_WITHOUT_CORPUS();
   ReaderOptions verify;
