@@ -7,6 +7,7 @@
 #include "storage/batch/row.h"
 #include "storage/parquet/file_reader.h"
 #include "storage/parquet/file_writer.h"
+#include "testutil/temp_dir.h"
 
 namespace keel::parquet {
 namespace {
@@ -244,6 +245,36 @@ TEST(ParquetRoundTripTest, WriterRecordsStatisticsCreatedByAndColumnOrders) {
   EXPECT_EQ(dlo, -0.0);
   EXPECT_EQ(dhi, 2.5);
   EXPECT_EQ(md.row_groups[0].columns[0].meta_data->codec, static_cast<int32_t>(Codec::kSnappy));
+}
+
+TEST(ParquetRoundTripTest, EmptyBatchesAndManyWritesMakeValidFiles) {
+  Schema schema;
+  schema.fields.push_back(Field{"x", DataType::Primitive(TypeId::kLong), true});
+  schema.fields.push_back(
+      Field{"tags", DataType::Array(DataType::Primitive(TypeId::kString)), true});
+  batch::RecordBatch empty = batch::RecordBatch::Make(schema);
+  ExpectRoundTrip(empty, WriterOptions());
+
+  std::vector<Row> rows{Row{Value(int64_t{1}), Value(Value::List{Value(std::string("a"))})},
+                        Row{Value(), Value(Value::List{})}};
+  auto b = batch::FromRows(schema, rows);
+  ASSERT_TRUE(b.ok());
+  // Three Write calls make three row groups that read back as one batch.
+  testutil::TempDir dir;
+  std::string path = dir.Join("many.parquet");
+  auto w = FileWriter::Open(path, schema);
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE((*w)->Write(*b).ok());
+  ASSERT_TRUE((*w)->Write(empty).ok());
+  ASSERT_TRUE((*w)->Close().ok());
+  auto reader = FileReader::Open(path);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  EXPECT_EQ((*reader)->num_row_groups(), 3);
+  auto all = (*reader)->ReadAll();
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_EQ(all->num_rows, 6);
+  EXPECT_EQ(batch::ToRows(*all)[5], rows[1]);
+  EXPECT_FALSE(FileSystem::Default()->Exists(path + ".keel-tmp").value_or(true));
 }
 
 TEST(ParquetRoundTripTest, WriterRejectsNullInNonNullableField) {

@@ -5,6 +5,13 @@
 namespace keel::parquet::internal {
 
 Status ZstdDecompress(std::string_view in, size_t n, std::string* out) {
+  // Refuse a frame that announces another size before allocating for it.
+  unsigned long long declared = ZSTD_getFrameContentSize(in.data(), in.size());
+  if (declared != ZSTD_CONTENTSIZE_UNKNOWN && declared != ZSTD_CONTENTSIZE_ERROR &&
+      declared > n) {
+    return Status::Corruption("ZSTD frame holds " + std::to_string(declared) +
+                              " bytes, page header says " + std::to_string(n));
+  }
   out->resize(n);
   size_t rc = ZSTD_decompress(out->data(), n, in.data(), in.size());
   if (ZSTD_isError(rc)) {
