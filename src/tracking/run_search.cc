@@ -111,25 +111,30 @@ Result<std::pair<std::string, bool>> AttributeColumn(std::string_view key) {
   return Status::InvalidArgument("Invalid attribute key '" + std::string(key) + "'");
 }
 
+// Metric, param and tag clauses as INNER JOINs: those tables hold at most one row per
+// (run_id, key), so a join keeps each run once, and it lets the planner start from the most
+// selective (key, value) index instead of probing every run of the experiment.
+Status JoinClauseSql(const Comparison& c, size_t index, std::string_view dialect, Sql* sql) {
+  std::string alias = "f" + std::to_string(index);
+  std::string table = c.key_type == KeyType::kMetric  ? "latest_metrics"
+                      : c.key_type == KeyType::kParam ? "params"
+                                                      : "tags";
+  sql->text += " JOIN " + table + " " + alias + " ON " + alias + ".run_id = r.run_id AND " +
+               alias + ".key = ? AND ";
+  sql->params.push_back(Text(c.key));
+  if (c.key_type == KeyType::kMetric) {
+    sql->text += alias + ".is_nan = 0 AND ";
+    return NumericCompare(alias + ".value", c, sql);
+  }
+  return StringCompare(alias + ".value", c, dialect, sql);
+}
+
 Status ClauseSql(const Comparison& c, std::string_view dialect, Sql* sql) {
   switch (c.key_type) {
     case KeyType::kMetric:
-      sql->text += "EXISTS (SELECT 1 FROM latest_metrics m WHERE m.run_id = r.run_id AND "
-                   "m.key = ? AND m.is_nan = 0 AND ";
-      sql->params.push_back(Text(c.key));
-      KEEL_RETURN_IF_ERROR(NumericCompare("m.value", c, sql));
-      sql->text += ")";
-      return Status::OK();
     case KeyType::kParam:
-    case KeyType::kTag: {
-      std::string table = c.key_type == KeyType::kParam ? "params" : "tags";
-      sql->text += "EXISTS (SELECT 1 FROM " + table + " e WHERE e.run_id = r.run_id AND "
-                   "e.key = ? AND ";
-      sql->params.push_back(Text(c.key));
-      KEEL_RETURN_IF_ERROR(StringCompare("e.value", c, dialect, sql));
-      sql->text += ")";
-      return Status::OK();
-    }
+    case KeyType::kTag:
+      return Status::Internal("metric, param and tag clauses are joins (JoinClauseSql)");
     case KeyType::kAttribute: {
       KEEL_ASSIGN_OR_RETURN(auto column, AttributeColumn(c.key));
       return column.second ? NumericCompare(column.first, c, sql)
@@ -210,14 +215,22 @@ Result<std::vector<std::string>> SearchRunIds(metastore::Transaction& tx,
     case ViewType::kDeletedOnly: where.text += " AND r.lifecycle_stage = 'deleted'"; break;
     case ViewType::kAll: break;
   }
-  for (const Comparison& c : q.filter.clauses) {
+  Sql filter_joins;
+  for (size_t i = 0; i < q.filter.clauses.size(); ++i) {
+    const Comparison& c = q.filter.clauses[i];
+    if (c.key_type == KeyType::kMetric || c.key_type == KeyType::kParam ||
+        c.key_type == KeyType::kTag) {
+      KEEL_RETURN_IF_ERROR(JoinClauseSql(c, i, dialect, &filter_joins));
+      continue;
+    }
     where.text += " AND ";
     KEEL_RETURN_IF_ERROR(ClauseSql(c, dialect, &where));
   }
 
-  std::string sql = "SELECT r.run_id FROM runs r" + joins.text + where.text + " ORDER BY " +
-                    order.text + " LIMIT ? OFFSET ?";
-  std::vector<SqlValue> params = std::move(joins.params);
+  std::string sql = "SELECT r.run_id FROM runs r" + filter_joins.text + joins.text + where.text +
+                    " ORDER BY " + order.text + " LIMIT ? OFFSET ?";
+  std::vector<SqlValue> params = std::move(filter_joins.params);
+  params.insert(params.end(), joins.params.begin(), joins.params.end());
   params.insert(params.end(), where.params.begin(), where.params.end());
   params.push_back(Int(q.limit));
   params.push_back(Int(q.offset));

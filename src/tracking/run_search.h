@@ -9,8 +9,8 @@
 
 namespace keel::tracking {
 
-// A search over runs as one SQL statement: the parsed filter becomes EXISTS sub-queries on
-// latest_metrics/params/tags/datasets, every value a bound parameter (never pasted into SQL),
+// A search over runs as one SQL statement: the parsed filter becomes JOINs on
+// latest_metrics/params/tags and EXISTS sub-queries on datasets, every value a bound parameter (never pasted into SQL),
 // and order_by becomes LEFT JOINs. Pagination is LIMIT/OFFSET over a total order (the requested
 // keys, then start_time DESC, run_id).
 struct RunSearchQuery {
