@@ -73,7 +73,15 @@ Result<Fd> WalkDirs(int dir_fd, const std::vector<std::string>& segments, size_t
       return IoError("mkdir", errno);
     }
     Fd next(::openat(current.get(), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (!next.ok()) return IoError("open directory", errno);
+    if (!next.ok()) {
+      int err = errno;
+      // A symlink on the way is refused outright rather than reported as missing.
+      struct stat st;
+      if (::fstatat(current.get(), name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
+        return Refused("it goes through a symbolic link");
+      }
+      return IoError("open directory", err);
+    }
     current = std::move(next);
   }
   return current;
@@ -95,8 +103,12 @@ Result<std::string> ArtifactStore::NormalizeRelativePath(std::string_view path,
   }
   if (!path.empty() && path.front() == '/') return Refused("it must be relative, not absolute");
   if (path.size() >= 2 && path[1] == ':') return Refused("drive letters are not allowed");
+  // "a//b" would hide an absolute path inside a longer one ("<run>/artifacts//etc/passwd").
+  std::string_view body = path;
+  if (!body.empty() && body.back() == '/') body.remove_suffix(1);  // "dir/" lists a directory
+  if (body.find("//") != std::string_view::npos) return Refused("empty path segments ('//')");
   std::string out;
-  for (const std::string& seg : Segments(path)) {
+  for (const std::string& seg : Segments(body)) {
     if (seg.empty() || seg == ".") continue;
     if (seg == "..") return Refused("'..' is not allowed");
     if (seg.size() > options.max_segment_bytes) {

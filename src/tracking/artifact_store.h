@@ -38,7 +38,7 @@ class ArtifactStore {
  public:
   explicit ArtifactStore(std::string root, ArtifactStoreOptions options = {});
 
-  // "a//b/./c" -> "a/b/c"; "" for the base itself.
+  // "a/./b/" -> "a/b"; "" for the base itself. Refuses "a//b" (an absolute path in disguise).
   static Result<std::string> NormalizeRelativePath(std::string_view path,
                                                    const ArtifactStoreOptions& options = {});
 
