@@ -23,6 +23,8 @@ int RunGrantsCommand(Args& args, std::ostream& out, std::ostream& err);
 int RunPrincipalsCommand(Args& args, std::ostream& out, std::ostream& err);
 int RunTokensCommand(Args& args, std::ostream& out, std::ostream& err);
 int RunParquetCommand(Args& args, std::ostream& out, std::ostream& err);
+int RunExperimentsCommand(Args& args, std::ostream& out, std::ostream& err);
+int RunRunsCommand(Args& args, std::ostream& out, std::ostream& err);
 
 // Runs `keel <words...>` (what main does; tests call it in-process).
 int RunKeel(const std::vector<std::string>& words, std::ostream& out, std::ostream& err);

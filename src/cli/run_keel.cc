@@ -23,6 +23,8 @@ constexpr CommandEntry kCommands[] = {
     {"grants", RunGrantsCommand, "get|update|effective TYPE NAME: privileges on an object"},
     {"principals", RunPrincipalsCommand, "users, groups and service principals"},
     {"tokens", RunTokensCommand, "create|list|revoke personal access tokens"},
+    {"experiments", RunExperimentsCommand, "list|get|create|delete|restore MLflow experiments"},
+    {"runs", RunRunsCommand, "list|search|get runs: keel runs search EXP_ID --filter F"},
     {"parquet", RunParquetCommand, "schema|meta|cat FILE: inspect Parquet files"},
 };
 
@@ -30,7 +32,7 @@ void PrintHelp(std::ostream& out) {
   out << "keel " KEEL_VERSION " - an MLOps lakehouse in one binary\n\n"
       << "usage: keel <command> [args] [--home DIR] [--output text|json]\n\ncommands:\n";
   for (const auto& c : kCommands) {
-    out << "  " << c.name << std::string(12 - c.name.size(), ' ') << c.summary << "\n";
+    out << "  " << c.name << std::string(13 - c.name.size(), ' ') << c.summary << "\n";
   }
   out << "\nEvery command takes --home DIR (default $KEEL_HOME or ~/.keel). See docs/cli.md.\n";
 }
