@@ -82,7 +82,9 @@ namespace keel {
 namespace {
 
 TEST(Base64Test, RoundTripsAndRefusesGarbage) {
-  for (std::string s : {"", "f", "fo", "foo", "foob", "fooba", "foobar", std::string("\0\xff", 2)}) {
+  for (std::string s : {std::string(""), std::string("f"), std::string("fo"), std::string("foo"),
+                        std::string("foob"), std::string("fooba"), std::string("foobar"),
+                        std::string("\0\xff", 2)}) {
     auto back = Base64Decode(Base64Encode(s));
     ASSERT_TRUE(back.ok());
     EXPECT_EQ(*back, s);
