@@ -1,5 +1,6 @@
 #include "catalog/authorizer.h"
 
+#include "catalog/catalog_internal.h"
 #include "catalog/securable_store.h"
 
 namespace keel::catalog {
@@ -14,15 +15,6 @@ std::string Describe(const Principal& who) {
     case PrincipalKind::kServicePrincipal: return "service principal '" + who.name + "'";
   }
   return "'" + who.name + "'";
-}
-
-std::string DescribeObject(const SecurableInfo& s) {
-  std::string type(SecurableTypeName(s.type));
-  for (char& c : type) {
-    if (c == '_') c = ' ';
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return type + " '" + s.full_name + "'";
 }
 
 }  // namespace
@@ -93,7 +85,7 @@ bool Authorizer::CanUseParents(std::string* missing) const {
 
 Status Authorizer::Deny(std::string_view action, std::string_view missing) const {
   return Status::PermissionDenied(Describe(who_) + " may not " + std::string(action) + " " +
-                                  DescribeObject(chain_[0]) + ": it needs " +
+                                  internal::DescribeSecurable(chain_[0].type, chain_[0].full_name) + ": it needs " +
                                   std::string(missing) +
                                   "; ask an owner of the object or a metastore admin to grant it");
 }

@@ -90,19 +90,6 @@ int SecurableCommand(SecurableType type, std::string_view noun, Args& args, std:
   });
 }
 
-json::Value RenderAssignments(const std::vector<catalog::PrivilegeAssignment>& assignments) {
-  json::Value list = json::Value::MakeArray();
-  for (const auto& a : assignments) {
-    json::Value item;
-    item.Set("principal", a.principal);
-    json::Value privileges = json::Value::MakeArray();
-    for (auto p : a.privileges) privileges.Append(catalog::PrivilegeName(p));
-    item.Set("privileges", std::move(privileges));
-    list.Append(std::move(item));
-  }
-  return list;
-}
-
 Result<std::vector<catalog::Privilege>> ParsePrivileges(const std::optional<std::string>& list) {
   std::vector<catalog::Privilege> out;
   if (!list) return out;
@@ -148,7 +135,8 @@ int RunGrantsCommand(Args& args, std::ostream& out, std::ostream& err) {
       KEEL_RETURN_IF_ERROR(args.Finish());
       KEEL_ASSIGN_OR_RETURN(auto a, s.ws.catalog->GetPermissions(s.caller, type, full_name,
                                                                  principal.value_or("")));
-      PrintValue(out, s.format, RenderAssignments(a), {"principal", "privileges"});
+      PrintValue(out, s.format, *server::handlers::RenderAssignments(a).Find("privilege_assignments"),
+                 {"principal", "privileges"});
       return Status::OK();
     }
     if (*verb == "update") {
@@ -162,7 +150,8 @@ int RunGrantsCommand(Args& args, std::ostream& out, std::ostream& err) {
       KEEL_ASSIGN_OR_RETURN(change.remove, ParsePrivileges(remove));
       KEEL_ASSIGN_OR_RETURN(auto a,
                             s.ws.catalog->UpdatePermissions(s.caller, type, full_name, {change}));
-      PrintValue(out, s.format, RenderAssignments(a), {"principal", "privileges"});
+      PrintValue(out, s.format, *server::handlers::RenderAssignments(a).Find("privilege_assignments"),
+                 {"principal", "privileges"});
       return Status::OK();
     }
     if (*verb == "effective") {

@@ -1,4 +1,5 @@
 #include "server/handlers/handlers.h"
+#include "server/handlers/render.h"
 
 namespace keel::server::handlers {
 
@@ -8,21 +9,6 @@ namespace {
 
 Result<catalog::SecurableType> PathType(const RequestContext& ctx) {
   return catalog::ParseSecurableType(ctx.PathParam("securable_type"));
-}
-
-json::Value RenderAssignments(const std::vector<catalog::PrivilegeAssignment>& assignments) {
-  json::Value list = json::Value::MakeArray();
-  for (const auto& a : assignments) {
-    json::Value item;
-    item.Set("principal", a.principal);
-    json::Value privileges = json::Value::MakeArray();
-    for (Privilege p : a.privileges) privileges.Append(catalog::PrivilegeName(p));
-    item.Set("privileges", std::move(privileges));
-    list.Append(std::move(item));
-  }
-  json::Value body;
-  body.Set("privilege_assignments", std::move(list));
-  return body;
 }
 
 Result<std::vector<Privilege>> ReadPrivileges(const json::Value& change, std::string_view key) {

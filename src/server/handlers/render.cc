@@ -106,6 +106,21 @@ json::Value RenderTokenInfo(const catalog::TokenInfo& t) {
   return v;
 }
 
+json::Value RenderAssignments(const std::vector<catalog::PrivilegeAssignment>& assignments) {
+  json::Value list = json::Value::MakeArray();
+  for (const auto& a : assignments) {
+    json::Value item;
+    item.Set("principal", a.principal);
+    json::Value privileges = json::Value::MakeArray();
+    for (catalog::Privilege p : a.privileges) privileges.Append(catalog::PrivilegeName(p));
+    item.Set("privileges", std::move(privileges));
+    list.Append(std::move(item));
+  }
+  json::Value body;
+  body.Set("privilege_assignments", std::move(list));
+  return body;
+}
+
 Result<std::map<std::string, std::string>> ReadProperties(const json::FieldReader& f) {
   std::map<std::string, std::string> out;
   const json::Value* props = f.Get("properties");

@@ -20,6 +20,9 @@ json::Value RenderScimPrincipal(const catalog::PrincipalInfo& p);
 // Databricks' PublicTokenInfo: token_id, creation_time, expiry_time (-1: none), comment.
 json::Value RenderTokenInfo(const catalog::TokenInfo& t);
 
+// {"privilege_assignments": [{"principal", "privileges": [...]}]}, UC's permissions answer.
+json::Value RenderAssignments(const std::vector<catalog::PrivilegeAssignment>& assignments);
+
 // The optional `properties` object of a request (string values only).
 Result<std::map<std::string, std::string>> ReadProperties(const json::FieldReader& f);
 
