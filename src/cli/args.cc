@@ -56,16 +56,26 @@ bool Args::BoolFlag(std::string_view name) {
   return false;
 }
 
+namespace {
+// Flags that take no value; every other `--name` (without '=') owns the word after it, so that
+// `keel catalogs --home DIR list` never reads DIR as a positional.
+bool IsBooleanFlag(std::string_view word) { return word == "--force" || word == "--help"; }
+}  // namespace
+
 std::optional<std::string> Args::OptionalPositional() {
   bool after_dashdash = false;
   for (size_t i = 0; i < words_.size(); ++i) {
-    if (taken_[i]) continue;
     if (!after_dashdash && words_[i] == "--") {
       after_dashdash = true;
       taken_[i] = true;
       continue;
     }
-    if (!after_dashdash && words_[i].rfind("--", 0) == 0 && words_[i].size() > 2) continue;
+    bool is_flag = !after_dashdash && words_[i].rfind("--", 0) == 0 && words_[i].size() > 2;
+    if (is_flag) {
+      if (words_[i].find('=') == std::string::npos && !IsBooleanFlag(words_[i])) ++i;
+      continue;
+    }
+    if (taken_[i]) continue;
     taken_[i] = true;
     return words_[i];
   }
