@@ -5,7 +5,7 @@ ASAN_DIR    ?= build-asan
 JOBS        ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build debug asan test test-fast check-layers quickstart bench format format-check clean
+.PHONY: all deps configure build debug asan test test-asan test-fast check-layers quickstart bench format format-check clean
 
 all: build
 
@@ -27,13 +27,20 @@ debug: deps
 # The storage readers run under AddressSanitizer and UBSan in the test suite.
 asan: deps
 	cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=Debug -DKEEL_SANITIZE=ON $(CMAKE_FLAGS)
-	cmake --build $(ASAN_DIR) -j $(JOBS) --target parquet_tests
+	cmake --build $(ASAN_DIR) -j $(JOBS) --target parquet_tests parquet_reader_fuzz
 
 check-layers:
 	@scripts/check-layers
 
 test: build check-layers
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+	$(MAKE) --no-print-directory test-asan
+
+# The storage readers parse untrusted files: their tests also run under AddressSanitizer and
+# UndefinedBehaviorSanitizer (issue 3), with the bounded fuzz run.
+test-asan: asan
+	cd $(ASAN_DIR) && ./parquet_tests --gtest_brief=1
+	cd $(ASAN_DIR) && ./parquet_reader_fuzz --runs=5000 $(CURDIR)/../shared/conformance/parquet/data
 
 test-fast: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -LE slow
