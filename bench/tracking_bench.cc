@@ -189,10 +189,14 @@ void BenchSearch(Env& env, int num_runs) {
     ms.push_back(Seconds(t) * 1000);
     found = r.Find("runs") ? r.Find("runs")->size() : 0;
   }
+  // The first search goes to SQL; the second sees the experiment unchanged and indexes it
+  // (SearchIndexMode::kWhenQuiet); later ones use the index.
+  double first = ms[0], second = ms[1];
   std::sort(ms.begin(), ms.end());
   std::printf("(b) runs/search filter+order_by over %d runs: first page %zu runs, p50 %.1f ms, "
-              "p99 %.1f ms (target p50 < 50 ms)\n",
-              num_runs, found, ms[ms.size() / 2], ms[ms.size() * 99 / 100]);
+              "p99 %.1f ms (target p50 < 50 ms); 1st search (SQL) %.1f ms, 2nd (SQL + index "
+              "build) %.1f ms\n",
+              num_runs, found, ms[ms.size() / 2], ms[ms.size() * 99 / 100], first, second);
 }
 
 // (c) -----------------------------------------------------------------------------------------

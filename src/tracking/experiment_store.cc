@@ -110,6 +110,20 @@ Result<int64_t> ExperimentStore::DeleteTag(Transaction& tx, int64_t id, std::str
                  {Int(id), Text(key)});
 }
 
+Status ExperimentStore::BumpVersion(Transaction& tx, int64_t id) {
+  return tx.Exec("INSERT INTO experiment_versions (experiment_id, version) VALUES (?, 1) "
+                 "ON CONFLICT (experiment_id) DO UPDATE SET version = experiment_versions.version + 1",
+                 {Int(id)})
+      .status();
+}
+
+Result<int64_t> ExperimentStore::Version(Transaction& tx, int64_t id) {
+  KEEL_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT version FROM experiment_versions WHERE "
+                                            "experiment_id = ?",
+                                            {Int(id)}));
+  return rows.empty() ? int64_t{0} : rows[0].Int(0);
+}
+
 Result<PermissionLevel> ExperimentStore::GrantedLevel(
     Transaction& tx, int64_t id, const std::vector<std::string>& principal_ids) {
   PermissionLevel best = PermissionLevel::kNone;

@@ -37,6 +37,11 @@ class ExperimentStore {
   // Returns how many tags were removed (0 or 1).
   static Result<int64_t> DeleteTag(metastore::Transaction& tx, int64_t id, std::string_view key);
 
+  // Marks a change to the experiment's runs (see migration 0004); REQUIRES a write transaction.
+  static Status BumpVersion(metastore::Transaction& tx, int64_t id);
+  // The current version (0 when never bumped).
+  static Result<int64_t> Version(metastore::Transaction& tx, int64_t id);
+
   // Permission levels granted on the experiment to any of `principal_ids` (highest wins).
   static Result<PermissionLevel> GrantedLevel(metastore::Transaction& tx, int64_t id,
                                               const std::vector<std::string>& principal_ids);

@@ -16,7 +16,8 @@ using metastore::Transaction;
 TrackingService::TrackingService(metastore::Database* db, TrackingServiceOptions options)
     : db_(db),
       options_(std::move(options)),
-      artifacts_(std::make_unique<ArtifactStore>(options_.artifact_root)) {}
+      artifacts_(std::make_unique<ArtifactStore>(options_.artifact_root)),
+      search_index_(std::make_unique<RunSearchIndex>()) {}
 
 Result<std::string> TrackingService::CreateExperiment(const catalog::Principal& caller,
                                                       std::string_view name,
@@ -119,6 +120,7 @@ Status TrackingService::DeleteExperiment(const catalog::Principal& caller,
                                      "internally reserved experiment.");
     }
     KEEL_RETURN_IF_ERROR(ExperimentStore::SetLifecycle(tx, rec.id, "deleted", Now()));
+    KEEL_RETURN_IF_ERROR(ExperimentStore::BumpVersion(tx, rec.id));
     // Runs of a deleted experiment are deleted with it, as in MLflow's SQL store.
     return tx.Exec("UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = ? WHERE "
                    "experiment_id = ? AND lifecycle_stage = 'active'",
@@ -136,6 +138,7 @@ Status TrackingService::RestoreExperiment(const catalog::Principal& caller,
       return Status::InvalidArgument("Cannot restore an experiment that is not deleted.");
     }
     KEEL_RETURN_IF_ERROR(ExperimentStore::SetLifecycle(tx, rec.id, "active", Now()));
+    KEEL_RETURN_IF_ERROR(ExperimentStore::BumpVersion(tx, rec.id));
     return tx.Exec("UPDATE runs SET lifecycle_stage = 'active', deleted_time = NULL WHERE "
                    "experiment_id = ? AND lifecycle_stage = 'deleted'",
                    {metastore::Int(rec.id)})

@@ -9,15 +9,25 @@
 #include "common/clock.h"
 #include "metastore/database.h"
 #include "tracking/artifact_store.h"
+#include "tracking/run_search_index.h"
 #include "tracking/tracking_types.h"
 
 namespace keel::tracking {
+
+// When runs/search may answer from the in-memory RunSearchIndex instead of SQL.
+enum class SearchIndexMode {
+  kWhenQuiet,  // index an experiment once two searches saw it unchanged (default)
+  kAlways,     // index at the first search (tests)
+  kOff,        // always SQL
+};
 
 struct TrackingServiceOptions {
   // Source of "now" for run and experiment times. Default: the system clock.
   const Clock* clock = Clock::System();
   // Directory of the artifact store (<storage root>/artifacts). Required for artifact calls.
   std::string artifact_root;
+  // See SearchIndexMode. Default: kWhenQuiet.
+  SearchIndexMode search_index = SearchIndexMode::kWhenQuiet;
 };
 
 // One artifact listing, as MLflow's artifacts/list answers it.
@@ -175,6 +185,10 @@ class TrackingService {
  private:
   int64_t Now() const { return options_.clock->NowMillis(); }
 
+  // Run ids for a search: from the index when it is current, else SQL.
+  Result<std::vector<std::string>> FindRunIds(metastore::Transaction& tx,
+                                              const RunSearchQuery& query) const;
+
   // Splits a proxy path into its experiment id and the rest, checking `needed` on it.
   Result<std::pair<std::string, std::string>> AuthorizeProxyPath(const catalog::Principal& caller,
                                                                  std::string_view proxy_path,
@@ -183,6 +197,7 @@ class TrackingService {
   metastore::Database* db_;
   TrackingServiceOptions options_;
   std::unique_ptr<ArtifactStore> artifacts_;
+  std::unique_ptr<RunSearchIndex> search_index_;  // mutable cache behind a const API
 };
 
 }  // namespace keel::tracking

@@ -37,6 +37,12 @@ std::string GenerateRunName() {
   return std::string(kAdjectives[a]) + "-" + kNouns[n] + "-" + std::to_string(num);
 }
 
+// Every write to a run marks its experiment changed, so search indexes know they are stale.
+Status BumpFor(Transaction& tx, const RunInfo& run) {
+  KEEL_ASSIGN_OR_RETURN(int64_t id, internal::ParseExperimentId(run.experiment_id));
+  return ExperimentStore::BumpVersion(tx, id);
+}
+
 }  // namespace
 
 Result<Run> TrackingService::CreateRun(const catalog::Principal& caller,
@@ -79,6 +85,7 @@ Result<Run> TrackingService::CreateRun(const catalog::Principal& caller,
     if (name_tag == tags.end()) tags.push_back({std::string(kRunNameTag), info.run_name});
     KEEL_RETURN_IF_ERROR(RunStore::Insert(tx, info));
     KEEL_RETURN_IF_ERROR(RunStore::SetTags(tx, info.run_id, tags));
+    KEEL_RETURN_IF_ERROR(BumpFor(tx, info));
     return RunStore::LoadData(tx, &run);
   }));
   return run;
@@ -112,6 +119,7 @@ Result<RunInfo> TrackingService::UpdateRun(const catalog::Principal& caller,
       KEEL_RETURN_IF_ERROR(
           RunStore::SetTags(tx, info.run_id, {{std::string(kRunNameTag), info.run_name}}));
     }
+    KEEL_RETURN_IF_ERROR(BumpFor(tx, info));
     return RunStore::UpdateInfo(tx, info);
   }));
   return info;
@@ -120,6 +128,7 @@ Result<RunInfo> TrackingService::UpdateRun(const catalog::Principal& caller,
 Status TrackingService::DeleteRun(const catalog::Principal& caller, std::string_view run_id) {
   return db_->Write([&](Transaction& tx) -> Status {
     KEEL_ASSIGN_OR_RETURN(RunInfo info, FindRunFor(tx, caller, run_id, PermissionLevel::kCanEdit));
+    KEEL_RETURN_IF_ERROR(BumpFor(tx, info));
     return RunStore::SetLifecycle(tx, info.run_id, "deleted", Now());
   });
 }
@@ -127,6 +136,7 @@ Status TrackingService::DeleteRun(const catalog::Principal& caller, std::string_
 Status TrackingService::RestoreRun(const catalog::Principal& caller, std::string_view run_id) {
   return db_->Write([&](Transaction& tx) -> Status {
     KEEL_ASSIGN_OR_RETURN(RunInfo info, FindRunFor(tx, caller, run_id, PermissionLevel::kCanEdit));
+    KEEL_RETURN_IF_ERROR(BumpFor(tx, info));
     return RunStore::SetLifecycle(tx, info.run_id, "active", std::nullopt);
   });
 }
@@ -155,6 +165,7 @@ Status TrackingService::LogBatch(const catalog::Principal& caller, std::string_v
   return db_->Write([&](Transaction& tx) -> Status {
     KEEL_ASSIGN_OR_RETURN(RunInfo info, FindRunFor(tx, caller, run_id, PermissionLevel::kCanEdit));
     KEEL_RETURN_IF_ERROR(RequireActive(info));
+    KEEL_RETURN_IF_ERROR(BumpFor(tx, info));
     if (!batch_params.empty()) {
       KEEL_ASSIGN_OR_RETURN(auto existing, RunStore::GetParams(tx, info.run_id));
       for (const KeyValue& old : existing) {
@@ -185,6 +196,7 @@ Status TrackingService::DeleteTag(const catalog::Principal& caller, std::string_
   return db_->Write([&](Transaction& tx) -> Status {
     KEEL_ASSIGN_OR_RETURN(RunInfo info, FindRunFor(tx, caller, run_id, PermissionLevel::kCanEdit));
     KEEL_RETURN_IF_ERROR(RequireActive(info));
+    KEEL_RETURN_IF_ERROR(BumpFor(tx, info));
     KEEL_ASSIGN_OR_RETURN(int64_t removed, RunStore::DeleteTag(tx, info.run_id, key));
     if (removed == 0) {
       return Status::NotFound("No tag with name: " + std::string(key.substr(0, 250)) +
@@ -216,6 +228,7 @@ Status TrackingService::LogInputs(const catalog::Principal& caller, std::string_
     KEEL_ASSIGN_OR_RETURN(RunInfo info, FindRunFor(tx, caller, run_id, PermissionLevel::kCanEdit));
     KEEL_RETURN_IF_ERROR(RequireActive(info));
     KEEL_ASSIGN_OR_RETURN(int64_t exp_id, internal::ParseExperimentId(info.experiment_id));
+    KEEL_RETURN_IF_ERROR(ExperimentStore::BumpVersion(tx, exp_id));
     return RunStore::LogInputs(tx, exp_id, info.run_id, inputs);
   });
 }

@@ -75,6 +75,31 @@ int CompareExperiments(const OrderBy& o, const Experiment& a, const Experiment& 
 
 }  // namespace
 
+Result<std::vector<std::string>> TrackingService::FindRunIds(Transaction& tx,
+                                                             const RunSearchQuery& query) const {
+  if (options_.search_index == SearchIndexMode::kOff) {
+    return SearchRunIds(tx, db_->dialect(), query);
+  }
+  // The index may answer only for the versions this transaction sees.
+  std::map<int64_t, int64_t> versions;
+  for (int64_t id : query.experiment_ids) {
+    KEEL_ASSIGN_OR_RETURN(versions[id], ExperimentStore::Version(tx, id));
+  }
+  if (auto ids = search_index_->Search(query, versions)) return std::move(*ids);
+  bool built = false;
+  for (const auto& [id, version] : versions) {
+    bool quiet = search_index_->SeenQuietAt(id, version);
+    if (options_.search_index == SearchIndexMode::kAlways || quiet) {
+      KEEL_RETURN_IF_ERROR(search_index_->Build(tx, id, version));
+      built = true;
+    }
+  }
+  if (built) {
+    if (auto ids = search_index_->Search(query, versions)) return std::move(*ids);
+  }
+  return SearchRunIds(tx, db_->dialect(), query);
+}
+
 Result<RunPage> TrackingService::SearchRuns(const catalog::Principal& caller,
                                             const SearchRunsRequest& req) const {
   KEEL_RETURN_IF_ERROR(CheckMaxResults(req.max_results));
@@ -97,7 +122,7 @@ Result<RunPage> TrackingService::SearchRuns(const catalog::Principal& caller,
       query.experiment_ids.push_back(numeric);
     }
     if (query.experiment_ids.empty()) return Status::OK();
-    KEEL_ASSIGN_OR_RETURN(auto ids, SearchRunIds(tx, db_->dialect(), query));
+    KEEL_ASSIGN_OR_RETURN(auto ids, FindRunIds(tx, query));
     if (static_cast<int64_t>(ids.size()) > req.max_results) {
       ids.resize(req.max_results);
       page.next_page_token = internal::MakePageToken(query.offset + req.max_results);

@@ -114,10 +114,14 @@ bool Before(const std::vector<OrderBy>& order, const Run& a, const Run& b) {
 
 // ---- the test ----------------------------------------------------------------------------------
 
-class SearchOracleTest : public TrackingTest {
+// Every test runs twice: searches answered by SQL, and by the in-memory index.
+class SearchOracleTest : public TrackingTest, public ::testing::WithParamInterface<SearchIndexMode> {
  protected:
   void SetUp() override {
     TrackingTest::SetUp();
+    TrackingServiceOptions options{&clock_, dir_.path() + "/storage/artifacts"};
+    options.search_index = GetParam();
+    tracking_ = std::make_unique<TrackingService>(db_.get(), options);
     experiment_ = NewExperiment(alice_, "oracle");
     std::mt19937 rng(1234);
     const char* names[] = {"alpha", "Alpha-2", "beta", "gamma_x", "delta%", "eps"};
@@ -207,7 +211,7 @@ class SearchOracleTest : public TrackingTest {
   std::vector<std::string> ids_;
 };
 
-TEST_F(SearchOracleTest, EveryOperatorAndKeyKindMatchesBruteForce) {
+TEST_P(SearchOracleTest, EveryOperatorAndKeyKindMatchesBruteForce) {
   const std::vector<std::string> filters = {
       "",
       "metrics.acc > 0.5",
@@ -248,7 +252,7 @@ TEST_F(SearchOracleTest, EveryOperatorAndKeyKindMatchesBruteForce) {
   EXPECT_EQ(Search(not_in, {}, 1000), Oracle(not_in, {}));
 }
 
-TEST_F(SearchOracleTest, OrderingAndPaginationMatchBruteForce) {
+TEST_P(SearchOracleTest, OrderingAndPaginationMatchBruteForce) {
   const std::vector<std::vector<std::string>> orders = {
       {},
       {"metrics.acc DESC"},
@@ -268,7 +272,7 @@ TEST_F(SearchOracleTest, OrderingAndPaginationMatchBruteForce) {
   }
 }
 
-TEST_F(SearchOracleTest, FilterSyntaxErrorsAreInvalidParameterValue) {
+TEST_P(SearchOracleTest, FilterSyntaxErrorsAreInvalidParameterValue) {
   for (const char* bad : {"metrics.acc >>> 1", "metrics.acc > 'x'", "params.lr > 1",
                           "params.lr = 0.1", "foo.bar = 'x'", "attributes.nope = 'x'",
                           "metrics.acc > 1 OR metrics.acc < 0", "metrics.acc > 1 AND",
@@ -292,7 +296,7 @@ TEST_F(SearchOracleTest, FilterSyntaxErrorsAreInvalidParameterValue) {
   EXPECT_EQ(tracking_->SearchRuns(alice_, req).status().code(), ErrorCode::kInvalidParameterValue);
 }
 
-TEST_F(SearchOracleTest, SqlLookingValuesAreOnlyData) {
+TEST_P(SearchOracleTest, SqlLookingValuesAreOnlyData) {
   for (const char* f : {"params.lr = '0.1'' OR 1=1 --'", "params.lr = '; DROP TABLE runs; --'",
                         "tags.team LIKE '%'' OR ''1''=''1'"}) {
     EXPECT_EQ(Search(f, {}, 1000), Oracle(f, {})) << f;
@@ -300,7 +304,7 @@ TEST_F(SearchOracleTest, SqlLookingValuesAreOnlyData) {
   EXPECT_EQ(AllActive().size(), Search("", {}, 1000).size());  // nothing was dropped
 }
 
-TEST_F(SearchOracleTest, DeletedRunsAppearOnlyInTheirView) {
+TEST_P(SearchOracleTest, DeletedRunsAppearOnlyInTheirView) {
   SearchRunsRequest req;
   req.experiment_ids = {experiment_};
   req.view = ViewType::kDeletedOnly;
@@ -310,6 +314,26 @@ TEST_F(SearchOracleTest, DeletedRunsAppearOnlyInTheirView) {
   req.view = ViewType::kAll;
   EXPECT_EQ(tracking_->SearchRuns(alice_, req)->runs.size(), 60u);
 }
+
+TEST_P(SearchOracleTest, AWriteAfterASearchIsSeenByTheNextSearch) {
+  std::string filter = "metrics.acc > 5";
+  EXPECT_TRUE(Search(filter, {}, 1000).empty());
+  ASSERT_TRUE(tracking_->LogBatch(alice_, ids_[2], {{"acc", 9.0, 5, 99}}, {}, {}).ok());
+  EXPECT_EQ(Search(filter, {}, 1000), std::vector<std::string>{ids_[2]});
+  ASSERT_TRUE(tracking_->DeleteRun(alice_, ids_[2]).ok());
+  EXPECT_TRUE(Search(filter, {}, 1000).empty());
+  ASSERT_TRUE(tracking_->RestoreRun(alice_, ids_[2]).ok());
+  ASSERT_TRUE(tracking_->LogBatch(alice_, ids_[4], {}, {}, {{"late", "yes"}}).ok());
+  EXPECT_EQ(Search("tags.late = 'yes'", {}, 1000), std::vector<std::string>{ids_[4]});
+  EXPECT_EQ(Search(filter, {}, 1000), Oracle(filter, {}));
+}
+
+INSTANTIATE_TEST_SUITE_P(SqlAndIndex, SearchOracleTest,
+                         ::testing::Values(SearchIndexMode::kOff, SearchIndexMode::kAlways),
+                         [](const auto& info) {
+                           return info.param == SearchIndexMode::kOff ? std::string("Sql")
+                                                                      : std::string("Index");
+                         });
 
 }  // namespace
 }  // namespace keel::tracking
