@@ -31,32 +31,6 @@ const V* Lookup(const std::vector<std::pair<int, V>>& kvs, int key) {
   return (it != kvs.end() && it->first == key) ? &it->second : nullptr;
 }
 
-bool CompareNumber(double v, CompareOp op, double want) {
-  switch (op) {
-    case CompareOp::kEq: return v == want;
-    case CompareOp::kNe: return v != want;
-    case CompareOp::kGt: return v > want;
-    case CompareOp::kGe: return v >= want;
-    case CompareOp::kLt: return v < want;
-    case CompareOp::kLe: return v <= want;
-    default: return false;
-  }
-}
-
-bool CompareText(const std::string& v, const Comparison& c) {
-  switch (c.op) {
-    case CompareOp::kEq: return v == c.value.text;
-    case CompareOp::kNe: return v != c.value.text;
-    case CompareOp::kLike: return MatchesLike(v, c.value.text, false);
-    case CompareOp::kILike: return MatchesLike(v, c.value.text, true);
-    case CompareOp::kIn:
-      return std::find(c.value.list.begin(), c.value.list.end(), v) != c.value.list.end();
-    case CompareOp::kNotIn:
-      return std::find(c.value.list.begin(), c.value.list.end(), v) == c.value.list.end();
-    default: return false;
-  }
-}
-
 }  // namespace
 
 struct RunSearchIndex::Snapshot {
@@ -73,28 +47,28 @@ struct RunSearchIndex::Snapshot {
     switch (c.key_type) {
       case KeyType::kMetric: {
         const double* v = Lookup(e.metrics, KeyId(c.key));
-        return v && CompareNumber(*v, c.op, c.value.number);
+        return v && MatchesNumber(*v, c);
       }
       case KeyType::kParam:
       case KeyType::kTag: {
         const std::string* v = Lookup(c.key_type == KeyType::kParam ? e.params : e.tags, KeyId(c.key));
-        return v && CompareText(*v, c);
+        return v && MatchesText(*v, c);
       }
       case KeyType::kAttribute:
-        if (c.key == "run_id") return CompareText(e.run_id, c);
-        if (c.key == "run_name") return CompareText(e.name, c);
-        if (c.key == "status") return CompareText(e.status, c);
-        if (c.key == "user_id") return CompareText(e.user_id, c);
-        if (c.key == "artifact_uri") return CompareText(e.artifact_uri, c);
-        if (c.key == "start_time") return CompareNumber(double(e.start_time), c.op, c.value.number);
+        if (c.key == "run_id") return MatchesText(e.run_id, c);
+        if (c.key == "run_name") return MatchesText(e.name, c);
+        if (c.key == "status") return MatchesText(e.status, c);
+        if (c.key == "user_id") return MatchesText(e.user_id, c);
+        if (c.key == "artifact_uri") return MatchesText(e.artifact_uri, c);
+        if (c.key == "start_time") return MatchesNumber(double(e.start_time), c);
         if (c.key == "end_time") {
-          return e.end_time && CompareNumber(double(*e.end_time), c.op, c.value.number);
+          return e.end_time && MatchesNumber(double(*e.end_time), c);
         }
         return false;
       case KeyType::kDataset:
         for (const auto& d : e.datasets) {
-          if (c.key == "name" && CompareText(d[0], c)) return true;
-          if (c.key == "digest" && CompareText(d[1], c)) return true;
+          if (c.key == "name" && MatchesText(d[0], c)) return true;
+          if (c.key == "digest" && MatchesText(d[1], c)) return true;
           if (c.key == "context") {
             json::Value tag;
             tag.Set("key", "mlflow.data.context");

@@ -1,5 +1,6 @@
 #include "tracking/search_filter.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
@@ -331,6 +332,32 @@ Result<Filter> ParseFilter(std::string_view text, SearchEntity entity) {
 Result<OrderBy> ParseOrderBy(std::string_view text, SearchEntity entity) {
   if (text.size() > 1024) return Status::InvalidArgument("order_by clause is too long");
   return Parser(text, entity).ParseOrder();
+}
+
+bool MatchesText(const std::string& v, const Comparison& c) {
+  switch (c.op) {
+    case CompareOp::kEq: return v == c.value.text;
+    case CompareOp::kNe: return v != c.value.text;
+    case CompareOp::kLike: return MatchesLike(v, c.value.text, false);
+    case CompareOp::kILike: return MatchesLike(v, c.value.text, true);
+    case CompareOp::kIn:
+      return std::find(c.value.list.begin(), c.value.list.end(), v) != c.value.list.end();
+    case CompareOp::kNotIn:
+      return std::find(c.value.list.begin(), c.value.list.end(), v) == c.value.list.end();
+    default: return false;
+  }
+}
+
+bool MatchesNumber(double v, const Comparison& c) {
+  switch (c.op) {
+    case CompareOp::kEq: return v == c.value.number;
+    case CompareOp::kNe: return v != c.value.number;
+    case CompareOp::kGt: return v > c.value.number;
+    case CompareOp::kGe: return v >= c.value.number;
+    case CompareOp::kLt: return v < c.value.number;
+    case CompareOp::kLe: return v <= c.value.number;
+    default: return false;
+  }
 }
 
 bool MatchesLike(std::string_view value, std::string_view pattern, bool case_insensitive) {

@@ -63,6 +63,11 @@ Result<Filter> ParseFilter(std::string_view text, SearchEntity entity);
 // "metrics.acc DESC", "attributes.start_time", "params.`a b` ASC", "name" (experiments).
 Result<OrderBy> ParseOrderBy(std::string_view text, SearchEntity entity);
 
+// Whether a present value passes a clause (the value's key already matched). Text: = != LIKE
+// ILIKE IN NOT IN; numbers: = != > >= < <=. Other operators never match.
+bool MatchesText(const std::string& value, const Comparison& clause);
+bool MatchesNumber(double value, const Comparison& clause);
+
 // SQL LIKE: '%' any run, '_' one character; `case_insensitive` folds ASCII case (ILIKE).
 bool MatchesLike(std::string_view value, std::string_view pattern, bool case_insensitive);
 

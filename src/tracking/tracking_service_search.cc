@@ -26,36 +26,16 @@ Status CheckMaxResults(int64_t max_results) {
 
 // Whether an experiment passes one clause of an experiment filter.
 bool ExperimentMatches(const Comparison& c, const Experiment& e) {
-  auto compare_text = [&](const std::string& value) {
-    switch (c.op) {
-      case CompareOp::kEq: return value == c.value.text;
-      case CompareOp::kNe: return value != c.value.text;
-      case CompareOp::kLike: return MatchesLike(value, c.value.text, false);
-      case CompareOp::kILike: return MatchesLike(value, c.value.text, true);
-      default: return false;
-    }
-  };
-  auto compare_number = [&](double value) {
-    switch (c.op) {
-      case CompareOp::kEq: return value == c.value.number;
-      case CompareOp::kNe: return value != c.value.number;
-      case CompareOp::kGt: return value > c.value.number;
-      case CompareOp::kGe: return value >= c.value.number;
-      case CompareOp::kLt: return value < c.value.number;
-      case CompareOp::kLe: return value <= c.value.number;
-      default: return false;
-    }
-  };
   if (c.key_type == KeyType::kTag) {
     for (const KeyValue& t : e.tags) {
-      if (t.key == c.key) return compare_text(t.value);
+      if (t.key == c.key) return MatchesText(t.value, c);
     }
     return false;
   }
-  if (c.key == "name") return compare_text(e.name);
-  if (c.key == "creation_time") return compare_number(static_cast<double>(e.creation_time));
-  if (c.key == "last_update_time") return compare_number(static_cast<double>(e.last_update_time));
-  if (c.key == "experiment_id") return compare_text(e.experiment_id);
+  if (c.key == "name") return MatchesText(e.name, c);
+  if (c.key == "creation_time") return MatchesNumber(static_cast<double>(e.creation_time), c);
+  if (c.key == "last_update_time") return MatchesNumber(static_cast<double>(e.last_update_time), c);
+  if (c.key == "experiment_id") return MatchesText(e.experiment_id, c);
   return false;
 }
 
