@@ -280,27 +280,45 @@ Result<std::map<std::string, std::string>> CatalogService::GetTags(
 Status CatalogService::SetTag(const Principal& caller, SecurableType type,
                               std::string_view full_name, std::string_view key,
                               std::string_view value) {
-  if (key.empty() || key.size() > kMaxNameBytes) {
-    return Status::InvalidArgument("tag keys must be 1-255 bytes");
-  }
-  if (value.size() > kMaxNameBytes * 4) {
-    return Status::InvalidArgument("tag values must be at most 1020 bytes");
-  }
-  return db_->Write([&](Transaction& tx) -> Status {
-    KEEL_ASSIGN_OR_RETURN(SecurableInfo s, FindSecurable(tx, type, full_name));
-    KEEL_ASSIGN_OR_RETURN(Authorizer auth, Authorizer::Load(tx, caller, s));
-    KEEL_RETURN_IF_ERROR(auth.CheckApplyTag());
-    return SecurableStore::SetTag(tx, s.id, key, value);
-  });
+  return UpdateTags(caller, type, full_name, {{std::string(key), std::string(value)}}, {});
 }
 
 Status CatalogService::UnsetTag(const Principal& caller, SecurableType type,
                                 std::string_view full_name, std::string_view key) {
+  return UpdateTags(caller, type, full_name, {}, {std::string(key)});
+}
+
+Status CatalogService::UpdateTags(const Principal& caller, SecurableType type,
+                                  std::string_view full_name,
+                                  const std::map<std::string, std::string>& set,
+                                  const std::vector<std::string>& unset) {
+  constexpr size_t kMaxTagChanges = 1000;
+  if (set.size() + unset.size() > kMaxTagChanges) {
+    return Status::InvalidArgument("at most " + std::to_string(kMaxTagChanges) +
+                                   " tag changes per request");
+  }
+  for (const auto& [key, value] : set) {
+    if (key.empty() || key.size() > kMaxNameBytes) {
+      return Status::InvalidArgument("tag keys must be 1-255 bytes");
+    }
+    if (value.size() > kMaxNameBytes * 4) {
+      return Status::InvalidArgument("tag values must be at most 1020 bytes");
+    }
+  }
+  for (const std::string& key : unset) {
+    if (key.empty() || key.size() > kMaxNameBytes) {
+      return Status::InvalidArgument("tag keys must be 1-255 bytes");
+    }
+  }
   return db_->Write([&](Transaction& tx) -> Status {
     KEEL_ASSIGN_OR_RETURN(SecurableInfo s, FindSecurable(tx, type, full_name));
     KEEL_ASSIGN_OR_RETURN(Authorizer auth, Authorizer::Load(tx, caller, s));
     KEEL_RETURN_IF_ERROR(auth.CheckApplyTag());
-    return SecurableStore::UnsetTag(tx, s.id, key);
+    for (const auto& [key, value] : set) {
+      KEEL_RETURN_IF_ERROR(SecurableStore::SetTag(tx, s.id, key, value));
+    }
+    for (const std::string& key : unset) KEEL_RETURN_IF_ERROR(SecurableStore::UnsetTag(tx, s.id, key));
+    return Status::OK();
   });
 }
 

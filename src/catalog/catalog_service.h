@@ -145,6 +145,10 @@ class CatalogService {
                 std::string_view key, std::string_view value);
   Status UnsetTag(const Principal& caller, SecurableType type, std::string_view full_name,
                   std::string_view key);
+  // Sets and removes several tags in one transaction: all of them or none.
+  Status UpdateTags(const Principal& caller, SecurableType type, std::string_view full_name,
+                    const std::map<std::string, std::string>& set,
+                    const std::vector<std::string>& unset);
 
   // ---- grants -----------------------------------------------------------------------------
   // Direct grants on the object (optionally for one principal).

@@ -179,6 +179,21 @@ TEST_F(BadInputHttpTest, MissingBadRevokedAndExpiredTokensAreUnauthenticated) {
   ExpectRefused(admin_->As(expiring), "POST", kCatalogs, body, 401, "UNAUTHENTICATED");
 }
 
+TEST_F(BadInputHttpTest, ATagPatchWithOneBadChangeChangesNoTag) {
+  std::string long_key(300, 'k');
+  ExpectRefused(*admin_, "PATCH", "/api/2.1/unity-catalog/tags/schema/dev.default",
+                R"({"set": [{"key": "env", "value": "dev"}, {"key": ")" + long_key +
+                    R"(", "value": "x"}]})",
+                400, "INVALID_PARAMETER_VALUE");
+  ExpectRefused(*admin_, "PATCH", "/api/2.1/unity-catalog/tags/schema/dev.default",
+                R"({"set": [{"key": "env", "value": "dev"}], "unset": [""]})", 400,
+                "INVALID_PARAMETER_VALUE");
+  auto ok = admin_->Patch("/api/2.1/unity-catalog/tags/schema/dev.default",
+                          *json::Parse(R"({"set": [{"key": "env", "value": "dev"}]})"));
+  ASSERT_EQ(ok->status, 200) << ok->body;
+  EXPECT_EQ(ok->json.Find("tags")->size(), 1u);
+}
+
 TEST_F(BadInputHttpTest, UnknownRoutesAnswerPlain404) {
   auto r = admin_->Get("/api/2.0/mlflow/no-such-thing");
   ASSERT_TRUE(r.ok());

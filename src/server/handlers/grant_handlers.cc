@@ -1,3 +1,5 @@
+#include <map>
+
 #include "server/handlers/handlers.h"
 #include "server/handlers/render.h"
 
@@ -116,21 +118,19 @@ Result<http::Response> UpdateTags(Services& services, const RequestContext& ctx)
   KEEL_ASSIGN_OR_RETURN(json::Value body, ctx.JsonBody());
   KEEL_ASSIGN_OR_RETURN(auto f, json::FieldReader::Make(body));
   KEEL_RETURN_IF_ERROR(f.RejectUnknown({"set", "unset"}));
-  std::string full_name = ctx.PathParam("full_name");
-  if (const json::Value* set = f.Get("set")) {
-    if (!set->is_array()) return Status::InvalidArgument("'set' must be an array of {key, value}");
-    for (const json::Value& t : set->as_array()) {
+  std::map<std::string, std::string> set;
+  if (const json::Value* list = f.Get("set")) {
+    if (!list->is_array()) return Status::InvalidArgument("'set' must be an array of {key, value}");
+    for (const json::Value& t : list->as_array()) {
       KEEL_ASSIGN_OR_RETURN(auto tf, json::FieldReader::Make(t, "each tag"));
       KEEL_ASSIGN_OR_RETURN(std::string key, tf.RequiredString("key"));
       KEEL_ASSIGN_OR_RETURN(auto value, tf.OptionalString("value"));
-      KEEL_RETURN_IF_ERROR(
-          services.catalog->SetTag(ctx.caller(), type, full_name, key, value.value_or("")));
+      set[key] = value.value_or("");
     }
   }
   KEEL_ASSIGN_OR_RETURN(auto unset, f.StringList("unset"));
-  for (const std::string& key : unset) {
-    KEEL_RETURN_IF_ERROR(services.catalog->UnsetTag(ctx.caller(), type, full_name, key));
-  }
+  KEEL_RETURN_IF_ERROR(services.catalog->UpdateTags(ctx.caller(), type, ctx.PathParam("full_name"),
+                                                    set, unset));
   return GetTags(services, ctx);
 }
 
