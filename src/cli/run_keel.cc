@@ -24,7 +24,8 @@ constexpr CommandEntry kCommands[] = {
     {"principals", RunPrincipalsCommand, "users, groups and service principals"},
     {"tokens", RunTokensCommand, "create|list|revoke personal access tokens"},
     {"experiments", RunExperimentsCommand, "list|get|create|delete|restore MLflow experiments"},
-    {"runs", RunRunsCommand, "list|search|get runs: keel runs search EXP_ID --filter F"},
+    {"runs", RunRunsCommand, "search|get|compare runs: keel runs search EXP_ID --filter F"},
+    {"artifacts", RunArtifactsCommand, "list|download|upload artifacts of a run"},
     {"parquet", RunParquetCommand, "schema|meta|cat FILE: inspect Parquet files"},
 };
 

@@ -1,12 +1,14 @@
 // keel experiments|runs: MLflow tracking from the command line (same service and permissions
 // as the REST API).
 
+#include <map>
 #include <ostream>
 
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "cli/workspace.h"
 #include "common/clock.h"
+#include "common/fs/file_system.h"
 #include "server/handlers/tracking_render.h"
 
 namespace keel::cli {
@@ -94,7 +96,7 @@ int RunExperimentsCommand(Args& args, std::ostream& out, std::ostream& err) {
   });
 }
 
-// keel runs list|search EXPERIMENT_ID... [--filter F] [--order-by K] [--max-results N]
+// keel runs compare RUN_ID RUN_ID... | list|search EXPERIMENT_ID... [--filter F] [--order-by K] [--max-results N]
 //           [--view active|deleted|all] | get RUN_ID
 int RunRunsCommand(Args& args, std::ostream& out, std::ostream& err) {
   std::optional<std::string> verb = args.OptionalPositional();
@@ -132,7 +134,89 @@ int RunRunsCommand(Args& args, std::ostream& out, std::ostream& err) {
       PrintValue(out, s.format, RenderRun(run));
       return Status::OK();
     }
+    if (*verb == "compare") {
+      // One row per param and metric key, one column per run.
+      std::vector<tracking::Run> runs;
+      while (auto id = args.OptionalPositional()) {
+        KEEL_ASSIGN_OR_RETURN(auto run, svc.GetRun(s.caller, *id));
+        runs.push_back(std::move(run));
+      }
+      KEEL_RETURN_IF_ERROR(args.Finish());
+      if (runs.size() < 2) return Status::InvalidArgument("name at least two run ids to compare");
+      std::map<std::string, std::vector<std::string>> rows;  // "params.x" -> one cell per run
+      for (size_t i = 0; i < runs.size(); ++i) {
+        for (const auto& p : runs[i].params) {
+          rows["params." + p.key].resize(runs.size());
+          rows["params." + p.key][i] = p.value;
+        }
+        for (const auto& m : runs[i].metrics) {
+          rows["metrics." + m.key].resize(runs.size());
+          rows["metrics." + m.key][i] = json::Value(m.value).Dump();
+        }
+      }
+      std::vector<std::string> columns = {"key"};
+      for (const auto& run : runs) columns.push_back(run.info.run_name + " (" + run.info.run_id.substr(0, 8) + ")");
+      json::Value table = json::Value::MakeArray();
+      for (const auto& [key, cells] : rows) {
+        json::Value row;
+        row.Set("key", key);
+        for (size_t i = 0; i < runs.size(); ++i) row.Set(columns[i + 1], cells[i]);
+        table.Append(std::move(row));
+      }
+      PrintValue(out, s.format, table, columns);
+      return Status::OK();
+    }
     return Status::InvalidArgument("unknown command 'keel runs " + *verb + "'");
+  });
+}
+
+// keel artifacts list RUN_ID [PATH] | download RUN_ID PATH [--to FILE] |
+//                upload RUN_ID FILE [--path DEST]
+int RunArtifactsCommand(Args& args, std::ostream& out, std::ostream& err) {
+  std::optional<std::string> verb = args.OptionalPositional();
+  if (!verb) {
+    err << "usage: keel artifacts list|download|upload RUN_ID ...\n";
+    return 2;
+  }
+  return RunOrPrintError(err, [&]() -> Status {
+    KEEL_ASSIGN_OR_RETURN(Session s, OpenSession(args));
+    tracking::TrackingService& svc = *s.ws.tracking;
+    KEEL_ASSIGN_OR_RETURN(std::string run_id, args.Positional("run id"));
+    if (*verb == "list") {
+      std::string path = args.OptionalPositional().value_or("");
+      KEEL_RETURN_IF_ERROR(args.Finish());
+      KEEL_ASSIGN_OR_RETURN(auto listing, svc.ListRunArtifacts(s.caller, run_id, path));
+      json::Value files = json::Value::MakeArray();
+      for (const auto& e : listing.files) {
+        json::Value f;
+        f.Set("path", e.path);
+        f.Set("is_dir", e.is_dir);
+        f.Set("file_size", e.file_size);
+        files.Append(std::move(f));
+      }
+      PrintValue(out, s.format, files, {"path", "is_dir", "file_size"});
+      return Status::OK();
+    }
+    if (*verb == "download") {
+      KEEL_ASSIGN_OR_RETURN(std::string path, args.Positional("artifact path"));
+      KEEL_ASSIGN_OR_RETURN(auto to, args.Flag("to"));
+      KEEL_RETURN_IF_ERROR(args.Finish());
+      KEEL_ASSIGN_OR_RETURN(std::string data, svc.DownloadRunArtifact(s.caller, run_id, path));
+      if (!to) {
+        out << data;
+        return Status::OK();
+      }
+      return FileSystem::Default()->WriteFileAtomic(*to, data);
+    }
+    if (*verb == "upload") {
+      KEEL_ASSIGN_OR_RETURN(std::string file, args.Positional("local file"));
+      KEEL_ASSIGN_OR_RETURN(auto dest, args.Flag("path"));
+      KEEL_RETURN_IF_ERROR(args.Finish());
+      KEEL_ASSIGN_OR_RETURN(std::string data, FileSystem::Default()->ReadFile(file));
+      std::string name = file.substr(file.find_last_of('/') + 1);
+      return svc.UploadRunArtifact(s.caller, run_id, dest ? *dest + "/" + name : name, data);
+    }
+    return Status::InvalidArgument("unknown command 'keel artifacts " + *verb + "'");
   });
 }
 

@@ -164,6 +164,11 @@ class TrackingService {
   // Artifacts of a run under `path` (relative to its artifact root); needs CAN_READ.
   Result<ArtifactListing> ListRunArtifacts(const catalog::Principal& caller,
                                            std::string_view run_id, std::string_view path) const;
+  // One artifact of a run, by its path under the run's artifact root (CAN_EDIT / CAN_READ).
+  Status UploadRunArtifact(const catalog::Principal& caller, std::string_view run_id,
+                           std::string_view path, std::string_view data);
+  Result<std::string> DownloadRunArtifact(const catalog::Principal& caller,
+                                          std::string_view run_id, std::string_view path) const;
   // The mlflow-artifacts proxy. `proxy_path` is relative to mlflow-artifacts:/ and starts with
   // the experiment id ("<experiment>/<run>/artifacts/..."); that experiment's permissions apply
   // (CAN_EDIT to upload or delete, CAN_READ to download or list).

@@ -25,6 +25,21 @@ Result<ArtifactListing> TrackingService::ListRunArtifacts(const catalog::Princip
   return listing;
 }
 
+Status TrackingService::UploadRunArtifact(const catalog::Principal& caller,
+                                          std::string_view run_id, std::string_view path,
+                                          std::string_view data) {
+  KEEL_ASSIGN_OR_RETURN(RunInfo run, AuthorizeRun(caller, run_id, PermissionLevel::kCanEdit));
+  KEEL_RETURN_IF_ERROR(internal::RequireActive(run));
+  return artifacts_->Put(run.artifact_uri.substr(kProxyScheme.size()), path, data);
+}
+
+Result<std::string> TrackingService::DownloadRunArtifact(const catalog::Principal& caller,
+                                                         std::string_view run_id,
+                                                         std::string_view path) const {
+  KEEL_ASSIGN_OR_RETURN(RunInfo run, AuthorizeRun(caller, run_id, PermissionLevel::kCanRead));
+  return artifacts_->Get(run.artifact_uri.substr(kProxyScheme.size()), path);
+}
+
 Result<std::pair<std::string, std::string>> TrackingService::AuthorizeProxyPath(
     const catalog::Principal& caller, std::string_view proxy_path, PermissionLevel needed) const {
   while (!proxy_path.empty() && proxy_path.front() == '/') proxy_path.remove_prefix(1);

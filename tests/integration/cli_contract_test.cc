@@ -77,5 +77,20 @@ TEST_F(CliContractTest, BadInputAndUsageErrorsExitNonZeroWithAMessage) {
   EXPECT_NE(missing_home->stderr_text.find("keel init"), std::string::npos);
 }
 
+TEST_F(CliContractTest, TrackingCommandsCreateGetSearchAndRefuseBadInput) {
+  ASSERT_EQ(Keel({"init"}).exit_code, 0);
+  auto exp = Keel({"experiments", "create", "/Shared/cli", "--output", "json"});
+  ASSERT_EQ(exp.exit_code, 0) << exp.stderr_text;
+  std::string exp_id = json::Parse(exp.stdout_text)->Find("experiment_id")->as_string();
+  auto none = Keel({"runs", "search", exp_id, "--output", "json"});
+  ASSERT_EQ(none.exit_code, 0) << none.stderr_text;
+  EXPECT_EQ(json::Parse(none.stdout_text)->size(), 0u);
+  EXPECT_EQ(Keel({"runs", "compare", "onlyone"}).exit_code, 1);
+  EXPECT_EQ(Keel({"runs", "search", exp_id, "--filter", "metrics.x >>> 1"}).exit_code, 1);
+  EXPECT_EQ(Keel({"experiments", "get", "/Shared/cli", "--output", "json"}).exit_code, 0);
+  EXPECT_EQ(Keel({"experiments", "get", "/Shared/nope"}).exit_code, 1);
+  EXPECT_EQ(Keel({"artifacts", "list", "0123456789abcdef0123456789abcdef"}).exit_code, 1);
+}
+
 }  // namespace
 }  // namespace keel::integration
