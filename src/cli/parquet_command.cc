@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "common/base64.h"
 #include "storage/batch/value_format.h"
 #include "storage/parquet/file_reader.h"
 
@@ -137,7 +138,7 @@ json::Value StatValue(const parquet::LeafDescriptor& leaf, const std::string& ra
     }
     default:
       if (leaf.type.id == batch::TypeId::kString) return json::Value(raw);
-      return json::Value(batch::Base64Encode(raw));
+      return json::Value(Base64Encode(raw));
   }
 }
 

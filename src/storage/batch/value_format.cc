@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "common/base64.h"
 #include "common/json.h"
 
 namespace keel::batch {
@@ -97,29 +98,6 @@ std::string FormatDecimal(Int128 unscaled, int scale) {
   return out;
 }
 
-std::string Base64Encode(std::string_view in) {
-  static const char kChars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    uint32_t v = (static_cast<uint8_t>(in[i]) << 16) | (static_cast<uint8_t>(in[i + 1]) << 8) |
-                 static_cast<uint8_t>(in[i + 2]);
-    out.push_back(kChars[v >> 18]);
-    out.push_back(kChars[(v >> 12) & 63]);
-    out.push_back(kChars[(v >> 6) & 63]);
-    out.push_back(kChars[v & 63]);
-  }
-  if (i < in.size()) {
-    uint32_t v = static_cast<uint8_t>(in[i]) << 16;
-    if (i + 1 < in.size()) v |= static_cast<uint8_t>(in[i + 1]) << 8;
-    out.push_back(kChars[v >> 18]);
-    out.push_back(kChars[(v >> 12) & 63]);
-    out.push_back(i + 1 < in.size() ? kChars[(v >> 6) & 63] : '=');
-    out.push_back('=');
-  }
-  return out;
-}
 
 void AppendValueJson(const Column& c, int64_t i, std::string* out) {
   if (!c.IsValid(i)) {

@@ -31,6 +31,5 @@ std::string QuoteCsv(std::string_view field);
 std::string FormatDate(int32_t days);
 std::string FormatTimestampMicros(int64_t micros, bool utc);
 std::string FormatDecimal(Int128 unscaled, int scale);
-std::string Base64Encode(std::string_view bytes);
 
 }  // namespace keel::batch

@@ -1,5 +1,7 @@
 #include "storage/batch/value_format.h"
 
+#include "common/base64.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
