@@ -59,18 +59,22 @@ class Parser {
     return s_.substr(start, pos_ - start);
   }
 
-  // A quoted string starting at s_[pos_] (' " or `). Doubling the quote or a backslash escapes it.
+  // A quoted string starting at s_[pos_] (' " or `). As in MLflow, only the outer quotes are
+  // removed: a doubled quote or a backslash keeps the quote from ending the string, but every
+  // character stays in the value ('C:\\data' is C:\data; 'it''s' is it''s).
   Result<std::string> Quoted() {
     char quote = s_[pos_++];
     std::string out;
     while (pos_ < s_.size()) {
       char c = s_[pos_++];
       if (c == '\\' && pos_ < s_.size()) {
+        out += c;
         out += s_[pos_++];
         continue;
       }
       if (c == quote) {
         if (pos_ < s_.size() && s_[pos_] == quote) {
+          out += quote;
           out += quote;
           ++pos_;
           continue;
@@ -267,7 +271,10 @@ class Parser {
         return need_string(true);
       case KeyType::kAttribute: {
         if (c->key == "created" || c->key == "Created") c->key = "start_time";
-        if (c->key == "run name" || c->key == "runName") c->key = "run_name";
+        if (c->key == "run name" || c->key == "Run name" || c->key == "Run Name" ||
+            c->key == "runName") {
+          c->key = "run_name";
+        }
         if (c->key == "start_time" || c->key == "end_time") return need_number();
         if (c->key == "run_id") return need_string(true);
         if (c->key == "run_name" || c->key == "status" || c->key == "user_id" ||
@@ -330,7 +337,10 @@ Result<Filter> ParseFilter(std::string_view text, SearchEntity entity) {
 }
 
 Result<OrderBy> ParseOrderBy(std::string_view text, SearchEntity entity) {
-  if (text.size() > 1024) return Status::InvalidArgument("order_by clause is too long");
+  if (text.size() > kMaxOrderByBytes) {
+    return Status::InvalidArgument("order_by clause is longer than " +
+                                   std::to_string(kMaxOrderByBytes) + " bytes");
+  }
   return Parser(text, entity).ParseOrder();
 }
 
@@ -365,18 +375,28 @@ bool MatchesLike(std::string_view value, std::string_view pattern, bool case_ins
     if (!case_insensitive) return a == b;
     return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
   };
+  // '_' is one character, as in SQL: step over a whole UTF-8 sequence.
+  auto char_len = [&](size_t at) -> size_t {
+    unsigned char c = static_cast<unsigned char>(value[at]);
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
+    return std::min(n, value.size() - at);
+  };
   // Iterative matching with backtracking to the last '%' (linear in practice, no recursion).
   size_t v = 0, p = 0, star_p = std::string_view::npos, star_v = 0;
   while (v < value.size()) {
     if (p < pattern.size() && pattern[p] == '%') {
       star_p = p++;
       star_v = v;
-    } else if (p < pattern.size() && (pattern[p] == '_' || eq(pattern[p], value[v]))) {
+    } else if (p < pattern.size() && pattern[p] == '_') {
+      ++p;
+      v += char_len(v);
+    } else if (p < pattern.size() && eq(pattern[p], value[v])) {
       ++p;
       ++v;
     } else if (star_p != std::string_view::npos) {
       p = star_p + 1;
-      v = ++star_v;
+      star_v += char_len(star_v);
+      v = star_v;
     } else {
       return false;
     }

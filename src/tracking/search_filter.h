@@ -57,6 +57,7 @@ struct OrderBy {
 inline constexpr size_t kMaxFilterBytes = 64 * 1024;
 inline constexpr size_t kMaxFilterClauses = 200;
 inline constexpr size_t kMaxInListValues = 10000;
+inline constexpr size_t kMaxOrderByBytes = 1024;
 
 // Errors: kInvalidParameterValue naming the problem and its position.
 Result<Filter> ParseFilter(std::string_view text, SearchEntity entity);
