@@ -54,6 +54,8 @@ class FileSystem {
   virtual Status CreateDirs(const std::string& path) = 0;
   virtual Result<bool> Exists(const std::string& path) = 0;
   virtual Result<uint64_t> FileSize(const std::string& path) = 0;
+  // Last modification time, milliseconds since the epoch.
+  virtual Result<int64_t> ModifiedTimeMillis(const std::string& path) = 0;
   // Names (not paths) of the entries of a directory, sorted.
   virtual Result<std::vector<std::string>> ListDir(const std::string& path) = 0;
   virtual Status RemoveFile(const std::string& path) = 0;

@@ -184,6 +184,12 @@ class PosixFileSystem : public FileSystem {
     return static_cast<uint64_t>(st.st_size);
   }
 
+  Result<int64_t> ModifiedTimeMillis(const std::string& path) override {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) return ErrnoStatus("cannot stat", path, errno);
+    return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000;
+  }
+
   Result<std::vector<std::string>> ListDir(const std::string& path) override {
     DIR* dir = ::opendir(path.c_str());
     if (dir == nullptr) return ErrnoStatus("cannot list", path, errno);
