@@ -13,6 +13,8 @@ namespace keel::delta {
 
 std::string NewUuid() {
   std::string hex = NewId();
+  hex[12] = '4';                                   // version 4: random
+  hex[16] = "89ab"[(hex[16] - '0') & 3];           // RFC 4122 variant
   return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
          hex.substr(16, 4) + "-" + hex.substr(20, 12);
 }
