@@ -2,6 +2,8 @@
 // each action column is walked directly (no per-row Value objects), because a checkpoint of a
 // large table holds hundreds of thousands of add rows.
 
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
