@@ -6,7 +6,7 @@
 #include <cctype>
 
 #include "storage/delta/expression_internal.h"
-#include "storage/delta/value_parse.h"
+#include "storage/batch/value_parse.h"
 
 namespace keel::delta {
 
@@ -340,14 +340,14 @@ Status BindNode(const batch::Schema& schema, Node* n) {
 }
 
 double DecimalToDouble(Int128 unscaled, int scale) {
-  return static_cast<double>(unscaled) / static_cast<double>(PowerOfTen(scale));
+  return static_cast<double>(unscaled) / static_cast<double>(batch::PowerOfTen(scale));
 }
 
 // -1, 0 or 1 comparing decimals a (scale sa) and b (scale sb) by value.
 int CompareDecimals(Int128 a, int sa, Int128 b, int sb) {
   int scale = std::max(sa, sb);
-  auto ra = RescaleDecimal(a, sa, scale);
-  auto rb = RescaleDecimal(b, sb, scale);
+  auto ra = batch::RescaleDecimal(a, sa, scale);
+  auto rb = batch::RescaleDecimal(b, sb, scale);
   // A side that overflows 38 digits when rescaled is larger in magnitude than any other.
   if (!ra || !rb) {
     if (!ra && !rb) return 0;
@@ -416,7 +416,7 @@ std::optional<Value> CastScalar(const Value& v, const DataType& from, const Data
       return std::nullopt;
     case Family::kDecimal:
       if (f == Family::kIntegral) {
-        auto d = RescaleDecimal(v.as<int64_t>(), 0, to.scale);
+        auto d = batch::RescaleDecimal(v.as<int64_t>(), 0, to.scale);
         if (!d) return std::nullopt;
         return Value(*d);
       }
@@ -426,14 +426,14 @@ std::optional<Value> CastScalar(const Value& v, const DataType& from, const Data
       if (f == Family::kDate) return Value(v.as<int64_t>() * int64_t{86400000000});
       if (f == Family::kTimestamp) return v;
       if (f == Family::kBytes) {
-        auto ts = ParseTimestamp(v.as<std::string>());
+        auto ts = batch::ParseTimestamp(v.as<std::string>());
         if (!ts) return std::nullopt;
         return Value(ts->micros);
       }
       return std::nullopt;
     case Family::kDate:
       if (f == Family::kBytes) {
-        auto days = ParseDate(v.as<std::string>());
+        auto days = batch::ParseDate(v.as<std::string>());
         if (!days) return std::nullopt;
         return Value(int64_t{*days});
       }

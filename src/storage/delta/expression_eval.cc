@@ -8,7 +8,7 @@
 
 #include "storage/batch/row.h"
 #include "storage/delta/expression_internal.h"
-#include "storage/delta/value_parse.h"
+#include "storage/batch/value_parse.h"
 
 namespace keel::delta {
 
@@ -307,7 +307,7 @@ Operand ArithDecimal(const Operand& a, const Operand& b, ArithOp op, const DataT
   c.dec.resize(m);
   std::vector<uint8_t> overflow(m, 0);
   int sa = a.c().type.scale, sb = b.c().type.scale;
-  const Int128 limit = PowerOfTen(batch::kMaxDecimalPrecision);
+  const Int128 limit = batch::PowerOfTen(batch::kMaxDecimalPrecision);
   for (int64_t i = 0; i < m; ++i) {
     Int128 x = a.c().dec[a.scalar ? 0 : i], y = b.c().dec[b.scalar ? 0 : i];
     Int128 r = 0;
@@ -315,8 +315,8 @@ Operand ArithDecimal(const Operand& a, const Operand& b, ArithOp op, const DataT
     if (op == ArithOp::kMul) {
       bad = __builtin_mul_overflow(x, y, &r);
     } else {
-      auto rx = RescaleDecimal(x, sa, type.scale);
-      auto ry = RescaleDecimal(y, sb, type.scale);
+      auto rx = batch::RescaleDecimal(x, sa, type.scale);
+      auto ry = batch::RescaleDecimal(y, sb, type.scale);
       bad = !rx || !ry ||
             (op == ArithOp::kAdd ? __builtin_add_overflow(*rx, *ry, &r)
                                  : __builtin_sub_overflow(*rx, *ry, &r));
@@ -362,7 +362,7 @@ Operand Cast(const Operand& a, const DataType& to) {
   if (to.id == TypeId::kDouble) {
     c.f64.resize(m);
     if (from.type.id == TypeId::kDecimal) {
-      double scale = static_cast<double>(PowerOfTen(from.type.scale));
+      double scale = static_cast<double>(batch::PowerOfTen(from.type.scale));
       for (int64_t i = 0; i < m; ++i) c.f64[i] = static_cast<double>(from.dec[i]) / scale;
     } else if (ClassOf(from.type) == CompareClass::kFloating) {
       VisitFloating(a, [&](auto ga) {
@@ -376,7 +376,7 @@ Operand Cast(const Operand& a, const DataType& to) {
   } else if (to.id == TypeId::kDecimal) {
     // From an integral type; Bind uses scale 0, and 19 digits hold any int64.
     c.dec.resize(m);
-    Int128 factor = PowerOfTen(to.scale);
+    Int128 factor = batch::PowerOfTen(to.scale);
     VisitInteger(a, [&](auto ga) {
       for (int64_t i = 0; i < m; ++i) c.dec[i] = Int128{ga(i)} * factor;
     });
@@ -507,9 +507,9 @@ Operand In(const Node& n, const Operand& value, int64_t rows) {
         Int128 d = item.value.as<Int128>();
         int from = item.type.scale;
         if (from <= type.scale) {
-          if (auto r = RescaleDecimal(d, from, type.scale)) set.items.push_back(*r);
-        } else if (d % PowerOfTen(from - type.scale) == 0) {
-          set.items.push_back(d / PowerOfTen(from - type.scale));
+          if (auto r = batch::RescaleDecimal(d, from, type.scale)) set.items.push_back(*r);
+        } else if (d % batch::PowerOfTen(from - type.scale) == 0) {
+          set.items.push_back(d / batch::PowerOfTen(from - type.scale));
         }
       }
       VisitDecimal(value, [&](auto get) { probe(set, get); });

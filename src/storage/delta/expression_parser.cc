@@ -7,7 +7,7 @@
 
 #include "storage/batch/value_format.h"
 #include "storage/delta/expression_internal.h"
-#include "storage/delta/value_parse.h"
+#include "storage/batch/value_parse.h"
 
 namespace keel::delta {
 
@@ -434,7 +434,7 @@ class Parser {
       Next();
       const Token& text = Next();
       if (is_date) {
-        auto days = ParseDate(text.text);
+        auto days = batch::ParseDate(text.text);
         if (!days) {
           return SyntaxError(text.offset,
                              "'" + text.text + "' is not a date; write DATE 'YYYY-MM-DD'");
@@ -442,7 +442,7 @@ class Parser {
         return MakeLiteral(t.offset, DataType::Primitive(TypeId::kDate),
                            batch::Value(int64_t{*days}));
       }
-      auto ts = ParseTimestamp(text.text);
+      auto ts = batch::ParseTimestamp(text.text);
       if (!ts) {
         return SyntaxError(text.offset, "'" + text.text +
                                             "' is not a timestamp; write TIMESTAMP "
@@ -465,7 +465,7 @@ class Parser {
       }
     }
     if (!has_exponent) {
-      if (auto d = ParseDecimal(s)) {
+      if (auto d = batch::ParseDecimal(s)) {
         return MakeLiteral(t.offset, DataType::Decimal(d->precision, d->scale),
                            batch::Value(d->unscaled));
       }

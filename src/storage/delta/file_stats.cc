@@ -6,7 +6,7 @@
 
 #include "common/json.h"
 #include "storage/batch/value_format.h"
-#include "storage/delta/value_parse.h"
+#include "storage/batch/value_parse.h"
 
 namespace keel::delta {
 
@@ -48,15 +48,15 @@ std::optional<double> AsFloating(const json::Value& v) {
 // fraction; below 2^52 (unscaled) the nearest integer is the written value exactly, above it
 // the bound is widened by the double's error so that skipping stays correct.
 std::optional<Int128> AsDecimal(const json::Value& v, int scale, bool is_max) {
-  if (v.is_int()) return RescaleDecimal(v.as_int(), 0, scale);
+  if (v.is_int()) return batch::RescaleDecimal(v.as_int(), 0, scale);
   if (v.is_string()) {
-    auto d = ParseDecimal(v.as_string());
+    auto d = batch::ParseDecimal(v.as_string());
     if (!d || d->scale > scale) return std::nullopt;
-    return RescaleDecimal(d->unscaled, d->scale, scale);
+    return batch::RescaleDecimal(d->unscaled, d->scale, scale);
   }
   if (!v.is_double() || !std::isfinite(v.as_double())) return std::nullopt;
   long double x =
-      static_cast<long double>(v.as_double()) * static_cast<long double>(PowerOfTen(scale));
+      static_cast<long double>(v.as_double()) * static_cast<long double>(batch::PowerOfTen(scale));
   if (std::fabs(x) >= 1e38L) return std::nullopt;
   if (std::fabs(x) < 4503599627370496.0L) return static_cast<Int128>(std::llround(x));
   long double err = std::fabs(x) / 2251799813685248.0L + 1;  // |x| * 2^-51, and one unit
@@ -100,14 +100,14 @@ std::optional<Value> ParseStatValue(const json::Value& v, const DataType& type, 
       return std::nullopt;
     case TypeId::kDate: {
       if (!v.is_string()) return std::nullopt;
-      auto days = ParseDate(v.as_string());
+      auto days = batch::ParseDate(v.as_string());
       if (!days) return std::nullopt;
       return Value(int64_t{*days});
     }
     case TypeId::kTimestamp:
     case TypeId::kTimestampNtz: {
       if (!v.is_string()) return std::nullopt;
-      auto ts = ParseTimestamp(v.as_string());
+      auto ts = batch::ParseTimestamp(v.as_string());
       if (!ts) return std::nullopt;
       // Spark writes milliseconds and truncates: the true max may be up to 999 µs later.
       if (is_max && ts->fraction_digits <= 3) ts->micros += 999;

@@ -4,7 +4,7 @@
 #include <cstdlib>
 
 #include "storage/batch/value_format.h"
-#include "storage/delta/value_parse.h"
+#include "storage/batch/value_parse.h"
 
 namespace keel::delta {
 namespace {
@@ -73,10 +73,10 @@ Result<Value> ParsePartitionValue(const std::optional<std::string>& text,
     case TypeId::kBinary:
       return Value(s);
     case TypeId::kDate: {
-      auto d = ParseDate(s);
+      auto d = batch::ParseDate(s);
       if (!d) {
         // Some writers put a timestamp in a date partition; take its date.
-        auto ts = ParseTimestamp(s);
+        auto ts = batch::ParseTimestamp(s);
         if (!ts) return BadValue(s, type);
         int64_t days = ts->micros / 86400000000LL - (ts->micros % 86400000000LL < 0 ? 1 : 0);
         return Value(days);
@@ -85,7 +85,7 @@ Result<Value> ParsePartitionValue(const std::optional<std::string>& text,
     }
     case TypeId::kTimestamp:
     case TypeId::kTimestampNtz: {
-      auto ts = ParseTimestamp(s);
+      auto ts = batch::ParseTimestamp(s);
       if (!ts) return BadValue(s, type);
       int64_t micros = ts->micros;
       if (type.id == TypeId::kTimestamp && !HasZone(s)) {
@@ -94,9 +94,9 @@ Result<Value> ParsePartitionValue(const std::optional<std::string>& text,
       return Value(micros);
     }
     case TypeId::kDecimal: {
-      auto d = ParseDecimal(s);
+      auto d = batch::ParseDecimal(s);
       if (!d || d->scale > type.scale) return BadValue(s, type);
-      auto scaled = RescaleDecimal(d->unscaled, d->scale, type.scale);
+      auto scaled = batch::RescaleDecimal(d->unscaled, d->scale, type.scale);
       if (!scaled) return BadValue(s, type);
       return Value(*scaled);
     }

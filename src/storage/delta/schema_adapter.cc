@@ -1,6 +1,6 @@
 #include "storage/delta/schema_adapter.h"
 
-#include "storage/delta/value_parse.h"
+#include "storage/batch/value_parse.h"
 
 namespace keel::delta {
 namespace {
@@ -80,7 +80,7 @@ Result<Column> AdaptColumn(Column c, const DataType& target, std::string_view wh
       target.precision - target.scale >= c.type.precision - c.type.scale) {
     if (target.scale != c.type.scale) {
       for (auto& d : c.dec) {
-        auto scaled = RescaleDecimal(d, c.type.scale, target.scale);
+        auto scaled = batch::RescaleDecimal(d, c.type.scale, target.scale);
         if (!scaled) return Mismatch(what, c.type, target);
         d = *scaled;
       }

@@ -1,14 +1,12 @@
-#include "storage/delta/value_parse.h"
+#include "storage/batch/value_parse.h"
 
 #include <algorithm>
 
 #include "storage/batch/data_type.h"
 
-namespace keel::delta {
+namespace keel::batch {
 
 namespace {
-
-using batch::Int128;
 
 constexpr int64_t kMicrosPerSecond = 1000000;
 constexpr int64_t kMicrosPerDay = 86400 * kMicrosPerSecond;
@@ -182,4 +180,4 @@ std::optional<ParsedDecimal> ParseDecimal(std::string_view s) {
   return out;
 }
 
-}  // namespace keel::delta
+}  // namespace keel::batch
