@@ -7,8 +7,8 @@
 #include <functional>
 
 #include "storage/batch/row.h"
-#include "storage/delta/expression_internal.h"
 #include "storage/batch/value_parse.h"
+#include "storage/delta/expression_internal.h"
 
 namespace keel::delta {
 
@@ -461,7 +461,11 @@ struct ItemSet {
     std::sort(items.begin(), items.end());
     items.erase(std::unique(items.begin(), items.end()), items.end());
   }
-  bool Contains(const T& v) const { return std::binary_search(items.begin(), items.end(), v); }
+  // Equality, not binary_search's order test: NaN is unordered and must match nothing.
+  bool Contains(const T& v) const {
+    auto it = std::lower_bound(items.begin(), items.end(), v);
+    return it != items.end() && *it == v;
+  }
 };
 
 Operand In(const Node& n, const Operand& value, int64_t rows) {

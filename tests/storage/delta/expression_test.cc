@@ -4,11 +4,13 @@
 
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <random>
 
 #include "storage/batch/row.h"
+#include "storage/batch/value_format.h"
+#include "storage/batch/value_parse.h"
 #include "storage/delta/expression_internal.h"
-#include "storage/delta/value_parse.h"
 
 namespace keel::delta {
 namespace {
@@ -43,8 +45,8 @@ batch::Schema TestSchema() {
   return s;
 }
 
-int64_t Days(const char* text) { return *ParseDate(text); }
-int64_t Micros(const char* text) { return ParseTimestamp(text)->micros; }
+int64_t Days(const char* text) { return *batch::ParseDate(text); }
+int64_t Micros(const char* text) { return batch::ParseTimestamp(text)->micros; }
 
 // Rows: 0 is ordinary, 1 holds nulls everywhere, 2 has other values, 3 a null struct.
 batch::RecordBatch TestBatch() {
@@ -398,6 +400,7 @@ TEST(ExpressionEvalTest, NullTestsInBetweenAndLike) {
   EXPECT_EQ(Truth("i NOT IN (10, NULL)"), "FNNN");
   EXPECT_EQ(Truth("i IN (10.0, -10.5)"), "TNFF");
   EXPECT_EQ(Truth("d IN (2.25, -1)"), "TNTF");
+  EXPECT_EQ(Truth("f IN (1.5, 0)"), "TNFT") << "NaN is in no list";
   EXPECT_EQ(Truth("dec IN (12.5, 0.001, -0.50)"), "TNTF");
   EXPECT_EQ(Truth("s IN ('apple', '')"), "TNFT");
   EXPECT_EQ(Truth("day IN ('2024-01-31', '2024-02-29')"), "TNFT");
@@ -629,6 +632,118 @@ TEST(ExpressionSkipTest, LongStringMaxIsTreatedAsUnknown) {
   EXPECT_FALSE(May("s < 'a'", s));
   s.columns["s"].max = Value(std::string(kMaxStatsStringBytes - 1, 'm'));
   EXPECT_FALSE(May("s > 'n'", s));
+}
+
+// Random files and random predicates: whenever MayMatch skips a file (using the statistics
+// that ComputeFileStatsJson writes and ParseFileStats reads back), no row of it may be TRUE.
+TEST(ExpressionSkipTest, SkippingIsSoundOnRandomData) {
+  batch::Schema schema{{{"i", T(TypeId::kInt)},
+                        {"l", T(TypeId::kLong)},
+                        {"d", T(TypeId::kDouble)},
+                        {"dec", DataType::Decimal(10, 2)},
+                        {"s", T(TypeId::kString)},
+                        {"day", T(TypeId::kDate)},
+                        {"ts", T(TypeId::kTimestamp)},
+                        {"st", DataType::Struct({{"x", T(TypeId::kInt)}})}}};
+  std::mt19937 rng(7);
+  auto pick = [&](int n) { return static_cast<int>(rng() % n); };
+  const std::vector<std::string> words = {
+      "", "a", "ab", "b", "\xc3\xa9", "m", std::string(40, 'm'), std::string(33, 'm') + "a"};
+  auto random_value = [&](int column) -> Value {
+    if (pick(5) == 0) return Value();
+    switch (column) {
+      case 0:
+      case 1:
+      case 5:
+        return Value(int64_t{pick(11) - 5});
+      case 2:
+        return pick(8) == 0 ? Value(std::nan("")) : Value((pick(11) - 5) / 2.0);
+      case 3:
+        return Value(Int128{pick(1001) - 500});
+      case 4:
+        return Value(words[pick(static_cast<int>(words.size()))]);
+      case 6:
+        return Value(int64_t{pick(5200) - 100});
+      default:
+        return Value(Value::List{pick(3) ? Value(int64_t{pick(5)}) : Value()});
+    }
+  };
+  auto literal = [&](int column) -> std::string {
+    switch (column) {
+      case 0:
+      case 1:
+      case 7:
+        return pick(3) ? std::to_string(pick(15) - 7) : std::to_string(pick(15) - 7) + ".5";
+      case 2:
+        return pick(2) ? std::to_string((pick(13) - 6) / 2.0) : std::to_string(pick(7) - 3);
+      case 3:
+        return batch::FormatDecimal(pick(1201) - 600, 3);
+      case 4: {
+        const char* more[] = {"'m'", "'mz'", "'n'", "'a'", "''", "'\xc3\xa9'", "'b'"};
+        return more[pick(7)];
+      }
+      case 5:
+        return (pick(2) ? "DATE '" : "'") + batch::FormatDate(pick(13) - 6) + "'";
+      default:
+        return "'" + batch::FormatTimestampMicros(pick(5400) - 200, true) + "'";
+    }
+  };
+  const char* names[] = {"i", "l", "d", "dec", "s", "day", "ts", "st.x"};
+  const char* ops[] = {"=", "<>", "<", "<=", ">", ">="};
+  std::function<std::string(int)> predicate = [&](int depth) -> std::string {
+    int kind = depth > 2 ? pick(5) : pick(8);
+    int c = pick(8);
+    std::string col = names[c];
+    switch (kind) {
+      case 0:
+      case 1:
+        return pick(2) ? col + " " + ops[pick(6)] + " " + literal(c)
+                       : literal(c) + " " + ops[pick(6)] + " " + col;
+      case 2:
+        return col + (pick(2) ? " IN (" : " NOT IN (") + literal(c) + ", " + literal(c) +
+               (pick(4) ? ")" : ", NULL)");
+      case 3:
+        return col + (pick(2) ? " BETWEEN " : " NOT BETWEEN ") + literal(c) + " AND " + literal(c);
+      case 4:
+        return col + (pick(2) ? " IS NULL" : " IS NOT NULL");
+      case 5:
+        return "NOT (" + predicate(depth + 1) + ")";
+      case 6:
+        return "(" + predicate(depth + 1) + " AND " + predicate(depth + 1) + ")";
+      default:
+        return "(" + predicate(depth + 1) + " OR " + predicate(depth + 1) + ")";
+    }
+  };
+  int skipped = 0, checked = 0;
+  for (int file = 0; file < 300; ++file) {
+    std::vector<Row> rows(1 + pick(12));
+    int null_column = pick(10);  // sometimes one column is null throughout
+    for (Row& row : rows) {
+      for (int c = 0; c < 8; ++c) row.push_back(c == null_column ? Value() : random_value(c));
+    }
+    auto batch = batch::FromRows(schema, rows);
+    ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+    std::string json = ComputeFileStatsJson(*batch);
+    auto stats = ParseFileStats(json, schema);
+    ASSERT_TRUE(stats.ok()) << json;
+    for (int q = 0; q < 30; ++q) {
+      std::string text = predicate(0);
+      auto e = Expression::Parse(text);
+      ASSERT_TRUE(e.ok()) << text << ": " << e.status().ToString();
+      Status bound = e->Bind(schema);
+      ASSERT_TRUE(bound.ok()) << text << ": " << bound.ToString();
+      auto bits = e->EvaluatePredicate(*batch);
+      ASSERT_TRUE(bits.ok()) << text;
+      ++checked;
+      if (e->MayMatch(*stats)) continue;
+      ++skipped;
+      for (size_t r = 0; r < bits->size(); ++r) {
+        ASSERT_EQ((*bits)[r], 0) << "skipped a file whose row " << r << " matches " << text
+                                 << "\nstats: " << json;
+      }
+    }
+  }
+  EXPECT_GT(skipped, checked / 20) << "the generator should make skipping happen";
 }
 
 }  // namespace

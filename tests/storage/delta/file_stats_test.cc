@@ -5,8 +5,8 @@
 #include <chrono>
 #include <cmath>
 
+#include "storage/batch/value_parse.h"
 #include "storage/delta/expression.h"
-#include "storage/delta/value_parse.h"
 
 namespace keel::delta {
 namespace {
@@ -18,7 +18,7 @@ using batch::TypeId;
 using batch::Value;
 
 DataType T(TypeId id) { return DataType::Primitive(id); }
-int64_t Micros(const char* text) { return ParseTimestamp(text)->micros; }
+int64_t Micros(const char* text) { return batch::ParseTimestamp(text)->micros; }
 
 batch::Schema SparkSchema() {
   batch::Schema s;
@@ -141,7 +141,7 @@ TEST(FileStatsTest, ParsedBoundsNeverMoveInwards) {
   EXPECT_LE(stats->Find("f")->min->as<float>(), 0.1);
   EXPECT_GE(stats->Find("f")->max->as<float>(), 0.1);
   // Beyond 2^52 the double has lost digits: the bounds widen around the written value.
-  Int128 written = ParseDecimal("123456789012345678901234.56")->unscaled;
+  Int128 written = batch::ParseDecimal("123456789012345678901234.56")->unscaled;
   EXPECT_LE(stats->Find("dec")->min->as<Int128>(), written);
   EXPECT_GE(stats->Find("dec")->max->as<Int128>(), written);
   EXPECT_GT(stats->Find("dec")->min->as<Int128>(), written - written / 100000000);
