@@ -38,9 +38,9 @@ enum class NodeKind {
   kOr,   // n-ary
 };
 
-// The order is used by the tables of FlipCompare and InvertCompare.
+// The order is used by tables (FlipCompare, InvertCompare, the parser's operator text).
 enum class CompareOp { kEq, kNe, kLt, kLe, kGt, kGe };
-enum class ArithOp { kAdd, kSub, kMul, kDiv, kMod };
+enum class ArithOp { kAdd, kSub, kMul, kDiv, kMod };  // order used by a table too
 
 struct Expression::Node {
   NodeKind kind = NodeKind::kLiteral;

@@ -6,8 +6,8 @@
 #include <cstdlib>
 
 #include "storage/batch/value_format.h"
-#include "storage/delta/expression_internal.h"
 #include "storage/batch/value_parse.h"
+#include "storage/delta/expression_internal.h"
 
 namespace keel::delta {
 
@@ -561,39 +561,9 @@ void AppendLiteralText(const Node& n, std::string* out) {
   }
 }
 
-std::string_view CompareText(CompareOp op) {
-  switch (op) {
-    case CompareOp::kEq:
-      return "=";
-    case CompareOp::kNe:
-      return "<>";
-    case CompareOp::kLt:
-      return "<";
-    case CompareOp::kLe:
-      return "<=";
-    case CompareOp::kGt:
-      return ">";
-    case CompareOp::kGe:
-      return ">=";
-  }
-  return "?";
-}
-
-std::string_view ArithText(ArithOp op) {
-  switch (op) {
-    case ArithOp::kAdd:
-      return " + ";
-    case ArithOp::kSub:
-      return " - ";
-    case ArithOp::kMul:
-      return " * ";
-    case ArithOp::kDiv:
-      return " / ";
-    case ArithOp::kMod:
-      return " % ";
-  }
-  return " ? ";
-}
+// Indexed by CompareOp and ArithOp.
+constexpr std::string_view kCompareText[] = {"=", "<>", "<", "<=", ">", ">="};
+constexpr std::string_view kArithText[] = {" + ", " - ", " * ", " / ", " % "};
 
 }  // namespace
 
@@ -637,10 +607,10 @@ void AppendNodeText(const Node& n, std::string* out) {
       out->push_back('(');
       child(0);
       if (n.kind == NodeKind::kArith) {
-        out->append(ArithText(n.arith));
+        out->append(kArithText[static_cast<int>(n.arith)]);
       } else {
         out->push_back(' ');
-        out->append(CompareText(n.cmp));
+        out->append(kCompareText[static_cast<int>(n.cmp)]);
         out->push_back(' ');
       }
       child(1);

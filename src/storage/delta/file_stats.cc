@@ -1,3 +1,17 @@
+// Delta's per-file statistics (PROTOCOL.md, "Per-file Statistics"): reading `add.stats` and
+// writing it for a batch. Rules that keep data skipping correct:
+//  - Timestamps are written with milliseconds, as Spark writes them: min rounded down and max
+//    rounded up to the millisecond. On reading, a max with at most three fractional digits is
+//    taken as up to 999 µs later, because Spark truncates it.
+//  - Strings: min is cut to a prefix of at most kMaxStatsStringBytes bytes at a UTF-8
+//    boundary (a prefix is still a lower bound); a longer max is left out.
+//  - Floats: NaN is left out of min/max (a column of only NaN has none); so are infinities.
+//    Read as float, a bound is rounded outwards.
+//  - Decimals are written as JSON numbers with their scale (12.50). Read back through a
+//    double, a value beyond 2^52 units is widened by the double's error.
+//  - Booleans and binary get no min/max; arrays and maps only a nullCount. A struct field
+//    under a null struct counts as null.
+
 #include "storage/delta/file_stats.h"
 
 #include <algorithm>
