@@ -19,6 +19,7 @@ int RunServerCommand(Args& args, std::ostream& out, std::ostream& err);
 int RunCatalogsCommand(Args& args, std::ostream& out, std::ostream& err);
 int RunSchemasCommand(Args& args, std::ostream& out, std::ostream& err);
 int RunVolumesCommand(Args& args, std::ostream& out, std::ostream& err);
+int RunTablesCommand(Args& args, std::ostream& out, std::ostream& err);
 int RunGrantsCommand(Args& args, std::ostream& out, std::ostream& err);
 int RunPrincipalsCommand(Args& args, std::ostream& out, std::ostream& err);
 int RunTokensCommand(Args& args, std::ostream& out, std::ostream& err);

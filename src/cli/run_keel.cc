@@ -20,6 +20,7 @@ constexpr CommandEntry kCommands[] = {
     {"catalogs", RunCatalogsCommand, "create|list|get|update|delete catalogs"},
     {"schemas", RunSchemasCommand, "create|list|get|update|delete schemas (CATALOG.SCHEMA)"},
     {"volumes", RunVolumesCommand, "create|list|get|update|delete volumes (CAT.SCH.VOL)"},
+    {"tables", RunTablesCommand, "create|list|describe|read|write|ingest|... managed tables"},
     {"grants", RunGrantsCommand, "get|update|effective TYPE NAME: privileges on an object"},
     {"principals", RunPrincipalsCommand, "users, groups and service principals"},
     {"tokens", RunTokensCommand, "create|list|revoke personal access tokens"},

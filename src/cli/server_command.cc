@@ -42,6 +42,7 @@ int RunServerCommand(Args& args, std::ostream& out, std::ostream& err) {
   server::Services services;
   services.catalog = ws->catalog.get();
   services.tracking = ws->tracking.get();
+  services.tables = ws->tables.get();
   server::ApiServer api(services, options);
   if (Status s = api.Start(); !s.ok()) return PrintError(err, s);
   out << "keel server listening on http://" << options.host << ":" << api.port() << std::endl;

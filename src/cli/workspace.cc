@@ -27,6 +27,7 @@ Result<Workspace> Workspace::Open(Args& args, bool allow_uninitialised) {
   tracking::TrackingServiceOptions tracking_options;
   tracking_options.artifact_root = ws.config.storage_root() + "/artifacts";
   ws.tracking = std::make_unique<tracking::TrackingService>(ws.db.get(), tracking_options);
+  ws.tables = std::make_unique<catalog::TableService>(ws.catalog.get(), fs);
   return ws;
 }
 

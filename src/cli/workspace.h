@@ -4,6 +4,7 @@
 #include <string>
 
 #include "catalog/catalog_service.h"
+#include "catalog/table_service.h"
 #include "cli/args.h"
 #include "cli/output.h"
 #include "common/config.h"
@@ -20,6 +21,7 @@ struct Workspace {
   std::unique_ptr<metastore::Database> db;
   std::unique_ptr<catalog::CatalogService> catalog;
   std::unique_ptr<tracking::TrackingService> tracking;
+  std::unique_ptr<catalog::TableService> tables;
 
   // Takes --home from `args`. The workspace must have been made by `keel init` unless
   // `allow_uninitialised` (only init itself).

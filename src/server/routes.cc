@@ -26,6 +26,10 @@ const std::vector<Route>& AllRoutes() {
       {"GET", "/api/2.1/unity-catalog/volumes/{name}", h::GetVolume},
       {"PATCH", "/api/2.1/unity-catalog/volumes/{name}", h::UpdateVolume},
       {"DELETE", "/api/2.1/unity-catalog/volumes/{name}", h::DeleteVolume},
+      {"POST", "/api/2.1/unity-catalog/tables", h::CreateTable},
+      {"GET", "/api/2.1/unity-catalog/tables", h::ListTables},
+      {"GET", "/api/2.1/unity-catalog/tables/{full_name}", h::GetTable},
+      {"DELETE", "/api/2.1/unity-catalog/tables/{full_name}", h::DeleteTable},
       {"GET", "/api/2.1/unity-catalog/permissions/{securable_type}/{full_name}",
        h::GetPermissions},
       {"PATCH", "/api/2.1/unity-catalog/permissions/{securable_type}/{full_name}",
@@ -86,6 +90,11 @@ const std::vector<Route>& AllRoutes() {
       {"GET", "/api/2.0/permissions/experiments/{experiment_id}", h::GetExperimentPermissions},
       {"PATCH", "/api/2.0/permissions/experiments/{experiment_id}",
        h::UpdateExperimentPermissions},
+
+      // Keel extensions: the data of managed tables
+      {"GET", "/api/2.0/keel/tables/{full_name}/rows", h::ReadTableRows},
+      {"POST", "/api/2.0/keel/tables/{full_name}/rows", h::WriteTableRows},
+      {"GET", "/api/2.0/keel/tables/{full_name}/history", h::GetTableHistory},
 
       // Tokens
       {"POST", "/api/2.0/token/create", h::CreateToken},

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "catalog/catalog_service.h"
+#include "catalog/table_service.h"
 #include "tracking/tracking_service.h"
 
 namespace keel::server {
@@ -10,6 +11,7 @@ namespace keel::server {
 struct Services {
   catalog::CatalogService* catalog = nullptr;
   tracking::TrackingService* tracking = nullptr;
+  catalog::TableService* tables = nullptr;
 };
 
 }  // namespace keel::server

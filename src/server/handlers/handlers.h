@@ -30,6 +30,15 @@ KEEL_HANDLER(GetVolume);
 KEEL_HANDLER(UpdateVolume);
 KEEL_HANDLER(DeleteVolume);
 
+// table_handlers.cc (UC tables and Keel's /api/2.0/keel/tables/... data extension)
+KEEL_HANDLER(CreateTable);
+KEEL_HANDLER(GetTable);
+KEEL_HANDLER(ListTables);
+KEEL_HANDLER(DeleteTable);
+KEEL_HANDLER(ReadTableRows);
+KEEL_HANDLER(WriteTableRows);
+KEEL_HANDLER(GetTableHistory);
+
 // grant_handlers.cc
 KEEL_HANDLER(GetPermissions);
 KEEL_HANDLER(UpdatePermissions);
