@@ -24,6 +24,7 @@ int RunGrantsCommand(Args& args, std::ostream& out, std::ostream& err);
 int RunPrincipalsCommand(Args& args, std::ostream& out, std::ostream& err);
 int RunTokensCommand(Args& args, std::ostream& out, std::ostream& err);
 int RunParquetCommand(Args& args, std::ostream& out, std::ostream& err);
+int RunDeltaCommand(Args& args, std::ostream& out, std::ostream& err);
 int RunExperimentsCommand(Args& args, std::ostream& out, std::ostream& err);
 int RunRunsCommand(Args& args, std::ostream& out, std::ostream& err);
 int RunArtifactsCommand(Args& args, std::ostream& out, std::ostream& err);

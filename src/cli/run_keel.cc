@@ -28,6 +28,7 @@ constexpr CommandEntry kCommands[] = {
     {"runs", RunRunsCommand, "search|get|compare runs: keel runs search EXP_ID --filter F"},
     {"artifacts", RunArtifactsCommand, "list|download|upload artifacts of a run"},
     {"parquet", RunParquetCommand, "schema|meta|cat FILE: inspect Parquet files"},
+    {"delta", RunDeltaCommand, "describe|cat|history PATH: inspect Delta tables"},
 };
 
 void PrintHelp(std::ostream& out) {
