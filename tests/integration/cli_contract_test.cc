@@ -1,22 +1,12 @@
 // Issue 2: the CLI contract scripts rely on, run through the real binary.
 
+#include "integration/cli_fixture.h"
 #include "integration/workspace_fixture.h"
 
 namespace keel::integration {
 namespace {
 
-class CliContractTest : public ::testing::Test {
- protected:
-  testutil::ProcessResult Keel(std::vector<std::string> args) {
-    args.push_back("--home");
-    args.push_back(home_);
-    auto r = testutil::RunKeel(args);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? *r : testutil::ProcessResult{};
-  }
-  testutil::TempDir dir_;
-  std::string home_ = dir_.path() + "/ws";
-};
+class CliContractTest : public CliTest {};
 
 TEST_F(CliContractTest, InitPrincipalsAndTokensSpeakTheDocumentedJson) {
   auto init = Keel({"init", "--output", "json"});
