@@ -214,14 +214,38 @@ Operand AllNull(const DataType& type) {
 
 // ---- arithmetic ---------------------------------------------------------------------------
 
-int64_t WrapAdd(int64_t a, int64_t b) {
-  return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
+// Long arithmetic wraps as Spark's does without ANSI mode; double arithmetic is IEEE.
+int64_t Apply(ArithOp op, int64_t x, int64_t y) {
+  uint64_t ux = static_cast<uint64_t>(x), uy = static_cast<uint64_t>(y);
+  switch (op) {
+    case ArithOp::kAdd:
+      return static_cast<int64_t>(ux + uy);
+    case ArithOp::kSub:
+      return static_cast<int64_t>(ux - uy);
+    case ArithOp::kMul:
+      return static_cast<int64_t>(ux * uy);
+    case ArithOp::kDiv:  // bound as double; not reached
+    case ArithOp::kMod:
+      // INT64_MIN % -1 overflows in C++; the answer is 0. Zero divisors are nulled by the caller.
+      return (y == 0 || y == -1) ? 0 : x % y;
+  }
+  return 0;
 }
-int64_t WrapSub(int64_t a, int64_t b) {
-  return static_cast<int64_t>(static_cast<uint64_t>(a) - static_cast<uint64_t>(b));
-}
-int64_t WrapMul(int64_t a, int64_t b) {
-  return static_cast<int64_t>(static_cast<uint64_t>(a) * static_cast<uint64_t>(b));
+
+double Apply(ArithOp op, double x, double y) {
+  switch (op) {
+    case ArithOp::kAdd:
+      return x + y;
+    case ArithOp::kSub:
+      return x - y;
+    case ArithOp::kMul:
+      return x * y;
+    case ArithOp::kDiv:
+      return y == 0 ? 0 : x / y;
+    case ArithOp::kMod:
+      return y == 0 ? 0 : std::fmod(x, y);
+  }
+  return 0;
 }
 
 // Rows where the divisor is zero become null (Spark without ANSI mode).
@@ -231,73 +255,60 @@ void NullWhereZero(const std::vector<uint8_t>& zero, std::vector<uint8_t>* valid
   for (size_t i = 0; i < zero.size(); ++i) (*validity)[i] &= !zero[i];
 }
 
-Operand ArithLong(const Operand& a, const Operand& b, ArithOp op, int64_t m, bool scalar) {
+// + - * / % on longs (T = int64_t) or doubles (T = double).
+template <typename T>
+Operand ArithNumbers(const Operand& a, const Operand& b, ArithOp op, int64_t m, bool scalar) {
+  constexpr bool kDouble = std::is_same_v<T, double>;
   Column c;
-  c.i64.resize(m);
-  int64_t* o = c.i64.data();
+  std::vector<T>& values = [&]() -> std::vector<T>& {
+    if constexpr (kDouble) {
+      return c.f64;
+    } else {
+      return c.i64;
+    }
+  }();
+  values.resize(m);
+  T* o = values.data();
+  auto visit = [](const Operand& x, auto&& f) {
+    if constexpr (kDouble) {
+      VisitFloating(x, f);
+    } else {
+      VisitInteger(x, f);
+    }
+  };
   std::vector<uint8_t> zero;
-  VisitInteger(a, [&](auto ga) {
-    VisitInteger(b, [&](auto gb) {
+  visit(a, [&](auto ga) {
+    visit(b, [&](auto gb) {
+      // The operator is fixed per loop, so that Apply's switch folds away.
+      auto run = [&](auto fixed_op) {
+        for (int64_t i = 0; i < m; ++i) o[i] = Apply(fixed_op(), T(ga(i)), T(gb(i)));
+      };
       switch (op) {
         case ArithOp::kAdd:
-          for (int64_t i = 0; i < m; ++i) o[i] = WrapAdd(ga(i), gb(i));
+          run([] { return ArithOp::kAdd; });
           break;
         case ArithOp::kSub:
-          for (int64_t i = 0; i < m; ++i) o[i] = WrapSub(ga(i), gb(i));
+          run([] { return ArithOp::kSub; });
           break;
         case ArithOp::kMul:
-          for (int64_t i = 0; i < m; ++i) o[i] = WrapMul(ga(i), gb(i));
-          break;
-        case ArithOp::kDiv:  // bound as double; not reached
-        case ArithOp::kMod:
-          zero.resize(m);
-          for (int64_t i = 0; i < m; ++i) {
-            int64_t x = ga(i), y = gb(i);
-            zero[i] = y == 0;
-            // INT64_MIN % -1 overflows in C++; the answer is 0.
-            o[i] = (y == 0 || y == -1) ? 0 : x % y;
-          }
-          break;
-      }
-    });
-  });
-  std::vector<uint8_t> validity = MergeValidity({&a, &b}, m);
-  NullWhereZero(zero, &validity);
-  return MakeResult(DataType::Primitive(TypeId::kLong), m, std::move(validity), scalar, &c);
-}
-
-Operand ArithDouble(const Operand& a, const Operand& b, ArithOp op, int64_t m, bool scalar) {
-  Column c;
-  c.f64.resize(m);
-  double* o = c.f64.data();
-  std::vector<uint8_t> zero;
-  VisitFloating(a, [&](auto ga) {
-    VisitFloating(b, [&](auto gb) {
-      switch (op) {
-        case ArithOp::kAdd:
-          for (int64_t i = 0; i < m; ++i) o[i] = double{ga(i)} + gb(i);
-          break;
-        case ArithOp::kSub:
-          for (int64_t i = 0; i < m; ++i) o[i] = double{ga(i)} - gb(i);
-          break;
-        case ArithOp::kMul:
-          for (int64_t i = 0; i < m; ++i) o[i] = double{ga(i)} * gb(i);
+          run([] { return ArithOp::kMul; });
           break;
         case ArithOp::kDiv:
+          run([] { return ArithOp::kDiv; });
+          break;
         case ArithOp::kMod:
-          zero.resize(m);
-          for (int64_t i = 0; i < m; ++i) {
-            double x = ga(i), y = gb(i);
-            zero[i] = y == 0;
-            o[i] = y == 0 ? 0 : op == ArithOp::kDiv ? x / y : std::fmod(x, y);
-          }
+          run([] { return ArithOp::kMod; });
           break;
       }
+      if (op != ArithOp::kDiv && op != ArithOp::kMod) return;
+      zero.resize(m);
+      for (int64_t i = 0; i < m; ++i) zero[i] = gb(i) == 0;
     });
   });
   std::vector<uint8_t> validity = MergeValidity({&a, &b}, m);
   NullWhereZero(zero, &validity);
-  return MakeResult(DataType::Primitive(TypeId::kDouble), m, std::move(validity), scalar, &c);
+  return MakeResult(DataType::Primitive(kDouble ? TypeId::kDouble : TypeId::kLong), m,
+                    std::move(validity), scalar, &c);
 }
 
 // Decimal + - *: exact, null where the result passes 38 digits.
@@ -336,7 +347,7 @@ Operand Negate(const Operand& a, const DataType& type) {
     case CompareClass::kInteger:
       c.i64.resize(m);
       VisitInteger(a, [&](auto ga) {
-        for (int64_t i = 0; i < m; ++i) c.i64[i] = WrapSub(0, ga(i));
+        for (int64_t i = 0; i < m; ++i) c.i64[i] = Apply(ArithOp::kSub, int64_t{0}, int64_t{ga(i)});
       });
       break;
     case CompareClass::kFloating:
@@ -638,8 +649,10 @@ Result<Operand> Eval(const Node& n, const EvalContext& ctx) {
       if (n.type.id == TypeId::kDecimal) {
         return ArithDecimal(args[0], args[1], n.arith, n.type, m, scalar);
       }
-      if (n.type.id == TypeId::kDouble) return ArithDouble(args[0], args[1], n.arith, m, scalar);
-      return ArithLong(args[0], args[1], n.arith, m, scalar);
+      if (n.type.id == TypeId::kDouble) {
+        return ArithNumbers<double>(args[0], args[1], n.arith, m, scalar);
+      }
+      return ArithNumbers<int64_t>(args[0], args[1], n.arith, m, scalar);
     }
     case NodeKind::kCompare:
       if (IsNullScalar(args[0]) || IsNullScalar(args[1])) return AllNull(n.type);
