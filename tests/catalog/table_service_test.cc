@@ -429,5 +429,78 @@ TEST_F(TableServiceTest, ConcurrentChangesArePassedThroughAsConflictsOrSerialise
   EXPECT_EQ(CountRows(alice_, "dev.default.busy"), ok.load());
 }
 
+TEST_F(TableServiceTest, IngestCreatesWithAnInferredSchemaThenAppendsOrOverwrites) {
+  IngestRequest req;
+  auto first = tables_->Ingest(alice_, "dev.default.raw", "id,name\n1,a\n2,b\n", req);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_TRUE(first->created);
+  EXPECT_EQ(first->commit.version, 1);
+  auto info = tables_->DescribeTable(alice_, "dev.default.raw");
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(info->columns[0].type_name, "LONG");
+  EXPECT_EQ(info->columns[1].type_name, "STRING");
+
+  // Columns are matched by name, in any order, and take the table's types.
+  auto second = tables_->Ingest(alice_, "dev.default.raw", "name,id\nc,3\n", req);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_FALSE(second->created);
+  EXPECT_EQ(CountRows(alice_, "dev.default.raw"), 3);
+  req.format = csv::TextFormat::kJsonLines;
+  req.mode = delta::WriteMode::kOverwrite;
+  auto third = tables_->Ingest(alice_, "dev.default.raw", "{\"id\": 9}\n", req);
+  ASSERT_TRUE(third.ok()) << third.status().ToString();
+  EXPECT_EQ(CountRows(alice_, "dev.default.raw"), 1);
+
+  std::vector<int64_t> written;
+  for (const auto& e : observer_.events) {
+    if (e.kind == "write") written.push_back(e.version);
+  }
+  EXPECT_EQ(written, (std::vector<int64_t>{1, 2, 3}));
+}
+
+TEST_F(TableServiceTest, TextWritesRefuseUnknownColumnsUnlessMergingTheSchema) {
+  ASSERT_TRUE(Create(alice_, "dev.default.evolve").ok());
+  TextWriteRequest req;
+  auto refused = tables_->WriteText(alice_, "dev.default.evolve", "id,extra\n1,x\n", req);
+  EXPECT_EQ(refused.status().code(), ErrorCode::kInvalidParameterValue);
+  EXPECT_NE(refused.status().message().find("extra"), std::string::npos);
+  EXPECT_NE(refused.status().message().find("merge"), std::string::npos);
+  EXPECT_EQ(CountRows(alice_, "dev.default.evolve"), 0);
+  req.write.merge_schema = true;
+  auto merged = tables_->WriteText(alice_, "dev.default.evolve", "id,extra\n1,x\n", req);
+  ASSERT_TRUE(merged.ok()) << merged.status().ToString();
+  auto info = tables_->DescribeTable(alice_, "dev.default.evolve");
+  ASSERT_TRUE(info.ok());
+  ASSERT_EQ(info->columns.size(), 3u);
+  EXPECT_EQ(info->columns[2].name, "extra");
+  // Bad values and a null in the non-nullable id write nothing.
+  req.write.merge_schema = false;
+  EXPECT_EQ(tables_->WriteText(alice_, "dev.default.evolve", "id\nnot-a-number\n", req)
+                .status()
+                .code(),
+            ErrorCode::kInvalidParameterValue);
+  EXPECT_FALSE(tables_->WriteText(alice_, "dev.default.evolve", "name\nno id\n", req).ok());
+  EXPECT_EQ(CountRows(alice_, "dev.default.evolve"), 1);
+}
+
+TEST_F(TableServiceTest, IngestOfBadDataOrWithoutGrantsMakesNoTable) {
+  int64_t before = env_.Count("securables");
+  IngestRequest req;
+  EXPECT_FALSE(tables_->Ingest(alice_, "dev.default.ragged", "a,b\n1,2,3\n", req).ok());
+  EXPECT_FALSE(tables_->Ingest(alice_, "dev.default.empty", "", req).ok());
+  req.schema = IdName();
+  EXPECT_FALSE(tables_->Ingest(alice_, "dev.default.typed", "id,name\nx,a\n", req).ok());
+  EXPECT_FALSE(tables_->Ingest(alice_, "dev.default.nulls", "id,name\n,a\n", req).ok());
+  ExpectDenied(tables_->Ingest(alice_, "prod.default.raw", "id\n1\n", {}).status(),
+               "CREATE_TABLE");
+  EXPECT_EQ(tables_->Ingest(alice_, "dev.default.a..b", "id\n1\n", {}).status().code(),
+            ErrorCode::kInvalidParameterValue);
+  EXPECT_EQ(env_.Count("securables"), before);
+  // keel-automation may ingest into prod.
+  auto ok = tables_->Ingest(automation_, "prod.default.raw", "id\n1\n", {});
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_TRUE(ok->created);
+}
+
 }  // namespace
 }  // namespace keel::catalog
