@@ -82,6 +82,9 @@ Result<std::pair<std::string, csv::TextFormat>> TakeInput(Args& args) {
   csv::TextFormat format = csv::TextFormat::kCsv;
   if (format_name) {
     KEEL_ASSIGN_OR_RETURN(format, ParseFormat(*format_name));
+  } else if (from->size() >= 4 && from->compare(from->size() - 4, 4, ".tsv") == 0) {
+    return Status::InvalidArgument("tab-separated files are not supported by keel tables yet; "
+                                   "convert '" + *from + "' to CSV or JSON-lines");
   } else if (auto implied = csv::FormatFromFileName(*from)) {
     format = *implied;
   } else {
