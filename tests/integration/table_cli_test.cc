@@ -87,7 +87,11 @@ TEST_F(TableCliTest, IngestCreatesAppendsAndOverwritesAndReadGivesTheRowsBack) {
   EXPECT_EQ(Keel({"tables", "write", "dev.default.t", "--from", jsonl}).exit_code, 0);
   auto csv = Keel({"tables", "read", "dev.default.t", "--format", "csv", "--columns", "id,name"});
   ASSERT_EQ(csv.exit_code, 0) << csv.stderr_text;
-  EXPECT_EQ(csv.stdout_text, "id,name\n3,cy\n4,di\n");
+  // Rows come file by file, and file names are random: compare them as a set.
+  EXPECT_EQ(csv.stdout_text.substr(0, 8), "id,name\n");
+  EXPECT_TRUE(csv.stdout_text == "id,name\n3,cy\n4,di\n" ||
+              csv.stdout_text == "id,name\n4,di\n3,cy\n")
+      << csv.stdout_text;
 
   auto history = Keel({"tables", "history", "dev.default.t", "--output", "json"});
   ASSERT_EQ(history.exit_code, 0);
