@@ -70,7 +70,7 @@ Result<delta::TimeTravel> TakeTimeTravel(Args& args) {
 
 // Loads the snapshot and refuses tables Keel cannot read, before anything is printed.
 Result<std::shared_ptr<const delta::Snapshot>> LoadReadable(const std::string& path,
-                                                           const delta::TimeTravel& at) {
+                                                            const delta::TimeTravel& at) {
   KEEL_ASSIGN_OR_RETURN(auto snapshot, delta::Snapshot::Load(FileSystem::Default(), path, at));
   KEEL_RETURN_IF_ERROR(delta::CheckReadSupported(snapshot->protocol(), snapshot->metadata()));
   return snapshot;

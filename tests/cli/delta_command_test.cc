@@ -108,19 +108,16 @@ TEST(DeltaCommandTest, CatAtATimestampReadsTheVersionCommittedByThen) {
   struct Case {
     const char* timestamp;
     size_t rows;
-  } cases[] = {{"2020-10-26T14:53:39.870Z", 10},
-               {"2020-10-26T14:53:41.189Z", 10},
-               {"2020-10-26T14:53:41.190Z", 20},
-               {"2020-10-26 15:53:42.000+01:00", 20},
-               {"2020-10-26T14:53:42.561Z", 30},
-               {"2030-01-01", 30}};
+  } cases[] = {{"2020-10-26T14:53:39.870Z", 10}, {"2020-10-26T14:53:41.189Z", 10},
+               {"2020-10-26T14:53:41.190Z", 20}, {"2020-10-26 15:53:42.000+01:00", 20},
+               {"2020-10-26T14:53:42.561Z", 30}, {"2030-01-01", 30}};
   for (const auto& c : cases) {
     auto r = Keel({"delta", "cat", Table("basic_append_time_travel"), "--timestamp", c.timestamp});
     ASSERT_EQ(r.code, 0) << c.timestamp << ": " << r.err;
     EXPECT_EQ(JsonLines(r.out).size(), c.rows) << c.timestamp;
   }
-  auto before = Keel({"delta", "cat", Table("basic_append_time_travel"), "--timestamp",
-                      "2020-10-26T14:53:39Z"});
+  auto before = Keel(
+      {"delta", "cat", Table("basic_append_time_travel"), "--timestamp", "2020-10-26T14:53:39Z"});
   EXPECT_EQ(before.code, 1);
   EXPECT_NE(before.err.find("Error: "), std::string::npos);
   auto bad = Keel({"delta", "cat", Table("basic_append_time_travel"), "--timestamp", "yesterday"});
@@ -177,8 +174,8 @@ TEST(DeltaCommandTest, HistoryListsCommitsNewestFirst) {
   EXPECT_TRUE(newest.Find("isBlindAppend")->as_bool());
   EXPECT_EQ(h.as_array()[2].Find("version")->as_int(), 0);
 
-  auto limited = Keel({"delta", "history", Table("basic_append_time_travel"), "--limit", "1",
-                       "--output", "json"});
+  auto limited = Keel(
+      {"delta", "history", Table("basic_append_time_travel"), "--limit", "1", "--output", "json"});
   ASSERT_EQ(limited.code, 0) << limited.err;
   EXPECT_EQ(ParseJson(limited.out).size(), 1u);
 

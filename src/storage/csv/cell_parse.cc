@@ -185,8 +185,7 @@ bool AppendJson(const json::Value& v, Column* c) {
       return true;
     case TypeId::kString:
       // A column inferred from mixed values keeps the others as their JSON text.
-      AppendBytes(v.is_string() ? std::string_view(v.as_string()) : std::string_view(v.Dump()),
-                  c);
+      AppendBytes(v.is_string() ? std::string_view(v.as_string()) : std::string_view(v.Dump()), c);
       return true;
     case TypeId::kBinary:
     case TypeId::kDate:
@@ -234,8 +233,7 @@ std::string QuoteForMessage(std::string_view text) {
   // Cut on a UTF-8 character boundary so the message stays valid text.
   size_t n = kMaxQuotedValueBytes;
   while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
-  return "'" + std::string(text.substr(0, n)) + "...' (" + std::to_string(text.size()) +
-         " bytes)";
+  return "'" + std::string(text.substr(0, n)) + "...' (" + std::to_string(text.size()) + " bytes)";
 }
 
 }  // namespace keel::csv

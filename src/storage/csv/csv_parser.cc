@@ -145,9 +145,9 @@ Status Tokenizer::ReadQuoted(Span* span) {
     }
     pos_ = quote + 1;
     if (pos_ < n && text_[pos_] != delimiter_ && text_[pos_] != '\n' && text_[pos_] != '\r') {
-      return Status::InvalidArgument(
-          "line " + std::to_string(line_) + ": unexpected text after a closing quote; write \"\" " +
-          "for a quote inside a quoted cell");
+      return Status::InvalidArgument("line " + std::to_string(line_) +
+                                     ": unexpected text after a closing quote; write \"\" " +
+                                     "for a quote inside a quoted cell");
     }
     return Status::OK();
   }
@@ -231,12 +231,12 @@ Result<std::vector<int>> MapColumns(const Layout& layout, const batch::Schema& s
     }
   }
   for (size_t j = 0; j < layout.names.size(); ++j) {
-    std::optional<size_t> f = options.header ? schema.FieldIndex(layout.names[j])
-                                             : std::optional<size_t>(j);
+    std::optional<size_t> f =
+        options.header ? schema.FieldIndex(layout.names[j]) : std::optional<size_t>(j);
     if (!f) {
       return Status::InvalidArgument("column " + QuoteForMessage(layout.names[j]) +
-                                     " of the file is not in the schema (" +
-                                     schema.ToString() + "); remove it or add it to the schema");
+                                     " of the file is not in the schema (" + schema.ToString() +
+                                     "); remove it or add it to the schema");
     }
     map[j] = static_cast<int>(*f);
     filled[*f] = true;
@@ -280,16 +280,16 @@ Result<batch::RecordBatch> ParseCsv(std::string_view text, const IngestOptions& 
       const Cell& c = t.cells()[j];
       if (IsNull(c, options, field.type.id)) {
         if (!field.nullable) {
-          return Status::InvalidArgument("line " + std::to_string(t.record_line()) +
-                                         ", column " + QuoteForMessage(field.name) +
+          return Status::InvalidArgument("line " + std::to_string(t.record_line()) + ", column " +
+                                         QuoteForMessage(field.name) +
                                          ": the value is missing but the column is not nullable");
         }
         column->AppendNull();
       } else if (!AppendCell(c.text, column)) {
         return Status::InvalidArgument(
-            "line " + std::to_string(t.record_line()) + ", column " +
-            QuoteForMessage(field.name) + ": " + QuoteForMessage(c.text) + " is not a valid " +
-            field.type.ToString() + "; fix the value or declare the column as string");
+            "line " + std::to_string(t.record_line()) + ", column " + QuoteForMessage(field.name) +
+            ": " + QuoteForMessage(c.text) + " is not a valid " + field.type.ToString() +
+            "; fix the value or declare the column as string");
       }
     }
     for (size_t f = 0; f < filled.size(); ++f) {

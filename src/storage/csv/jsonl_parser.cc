@@ -117,10 +117,9 @@ Result<batch::RecordBatch> ParseJsonLines(std::string_view text, const IngestOpt
                                        ": the value is missing but the column is not nullable");
       }
       if (!AppendJson(*slots[f], &out.columns[f])) {
-        return Status::InvalidArgument("line " + std::to_string(line) + ", column " +
-                                       QuoteForMessage(field.name) + ": " +
-                                       QuoteForMessage(slots[f]->Dump()) + " is not a valid " +
-                                       field.type.ToString());
+        return Status::InvalidArgument(
+            "line " + std::to_string(line) + ", column " + QuoteForMessage(field.name) + ": " +
+            QuoteForMessage(slots[f]->Dump()) + " is not a valid " + field.type.ToString());
       }
     }
     ++out.num_rows;

@@ -10,10 +10,9 @@ namespace {
 
 Status CheckText(std::string_view text, const IngestOptions& options) {
   if (static_cast<int64_t>(text.size()) > options.max_bytes) {
-    return Status::LimitExceeded("the file has " + std::to_string(text.size()) +
-                                 " bytes, more than the limit of " +
-                                 std::to_string(options.max_bytes) +
-                                 "; split it into smaller files");
+    return Status::LimitExceeded(
+        "the file has " + std::to_string(text.size()) + " bytes, more than the limit of " +
+        std::to_string(options.max_bytes) + "; split it into smaller files");
   }
   if (options.format == TextFormat::kCsv &&
       (options.delimiter == '"' || options.delimiter == '\n' || options.delimiter == '\r')) {

@@ -69,7 +69,7 @@ class TypeGuess {
 
   Shape shape_ = Shape::kUnknown;
   uint8_t candidates_ = kBoolean | kLong | kDouble | kDate | kTimestamp;
-  std::vector<TypeGuess> element_;  // kArray: one guess for every element
+  std::vector<TypeGuess> element_;                         // kArray: one guess for every element
   std::vector<std::pair<std::string, TypeGuess>> fields_;  // kStruct, in order of first sight
 };
 

@@ -38,10 +38,12 @@ TEST(CsvParserTest, InfersTheNarrowestTypeOfEachColumn) {
   ASSERT_EQ(b.num_rows, 2);
   EXPECT_EQ(b.schema.ToString(),
             "struct<flag:boolean,n:long,x:double,d:date,ts:timestamp,s:string>");
-  EXPECT_EQ(batch::RowToJson(b, 0),
-            R"({"flag":true,"n":1,"x":1.5,"d":"2024-01-02","ts":"2024-01-02T03:04:05.000000Z","s":"a"})");
-  EXPECT_EQ(batch::RowToJson(b, 1),
-            R"({"flag":false,"n":-7,"x":2,"d":"2024-02-29","ts":"2024-01-02T03:04:00.000000Z","s":"b"})");
+  EXPECT_EQ(
+      batch::RowToJson(b, 0),
+      R"({"flag":true,"n":1,"x":1.5,"d":"2024-01-02","ts":"2024-01-02T03:04:05.000000Z","s":"a"})");
+  EXPECT_EQ(
+      batch::RowToJson(b, 1),
+      R"({"flag":false,"n":-7,"x":2,"d":"2024-02-29","ts":"2024-01-02T03:04:00.000000Z","s":"b"})");
 }
 
 TEST(CsvParserTest, EmptyUnquotedCellsAndTheNullValueAreNull) {
@@ -54,7 +56,8 @@ TEST(CsvParserTest, EmptyUnquotedCellsAndTheNullValueAreNull) {
 }
 
 TEST(CsvParserTest, QuotedCellsKeepDelimitersQuotesAndLineBreaks) {
-  auto b = MustParse("id,text\r\n1,\"a,b\"\r\n2,\"say \"\"hi\"\"\"\r\n3,\"two\nlines\"\r\n4,x\"y\n");
+  auto b =
+      MustParse("id,text\r\n1,\"a,b\"\r\n2,\"say \"\"hi\"\"\"\r\n3,\"two\nlines\"\r\n4,x\"y\n");
   ASSERT_EQ(b.num_rows, 4);
   EXPECT_EQ(b.columns[1].StringAt(0), "a,b");
   EXPECT_EQ(b.columns[1].StringAt(1), "say \"hi\"");
@@ -216,8 +219,7 @@ TEST(CsvParserTest, ParsesTensOfMegabytesQuickly) {
   }
   auto start = std::chrono::steady_clock::now();
   auto b = MustParse(text);
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_EQ(b.num_rows, rows);
   EXPECT_EQ(b.schema.ToString(), "struct<id:long,score:double,name:string,day:date>");
   // 32 MB; the bound is loose for Debug and sanitizer builds on a shared machine.

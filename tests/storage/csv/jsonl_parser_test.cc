@@ -42,8 +42,9 @@ TEST(JsonLinesParserTest, InfersScalarsArraysAndStructs) {
   EXPECT_EQ(b.schema.ToString(),
             "struct<id:long,x:double,ok:boolean,day:date,tags:array<string>,"
             "p:struct<lat:double,n:string>,late:long>");
-  EXPECT_EQ(batch::RowToJson(b, 1),
-            R"({"id":2,"x":2.5,"ok":null,"day":"2024-01-03","tags":[],"p":{"lat":2,"n":"z"},"late":1})");
+  EXPECT_EQ(
+      batch::RowToJson(b, 1),
+      R"({"id":2,"x":2.5,"ok":null,"day":"2024-01-03","tags":[],"p":{"lat":2,"n":"z"},"late":1})");
 }
 
 TEST(JsonLinesParserTest, MixedTypesFallBackToTheirJsonText) {
@@ -55,15 +56,14 @@ TEST(JsonLinesParserTest, MixedTypesFallBackToTheirJsonText) {
 
 TEST(JsonLinesParserTest, ExplicitSchemaConvertsAndNamesBadValues) {
   IngestOptions o = Jsonl();
-  o.schema.fields = {{"id", DataType::Primitive(TypeId::kInt), false},
-                     {"ts", DataType::Primitive(TypeId::kTimestamp), true},
-                     {"m", DataType::Map(DataType::Primitive(TypeId::kString),
-                                         DataType::Primitive(TypeId::kLong)),
-                      true}};
-  auto b = MustParse("{\"id\":1,\"ts\":\"2024-01-02T00:00:00+01:00\",\"m\":{\"a\":1},\"x\":0}\n",
-                     o);
-  EXPECT_EQ(batch::RowToJson(b, 0),
-            R"({"id":1,"ts":"2024-01-01T23:00:00.000000Z","m":{"a":1}})");
+  o.schema.fields = {
+      {"id", DataType::Primitive(TypeId::kInt), false},
+      {"ts", DataType::Primitive(TypeId::kTimestamp), true},
+      {"m", DataType::Map(DataType::Primitive(TypeId::kString), DataType::Primitive(TypeId::kLong)),
+       true}};
+  auto b =
+      MustParse("{\"id\":1,\"ts\":\"2024-01-02T00:00:00+01:00\",\"m\":{\"a\":1},\"x\":0}\n", o);
+  EXPECT_EQ(batch::RowToJson(b, 0), R"({"id":1,"ts":"2024-01-01T23:00:00.000000Z","m":{"a":1}})");
   std::string msg = ErrorOf("{\"id\":1}\n{\"id\":\"two\"}\n", o);
   EXPECT_NE(msg.find("line 2, column 'id'"), std::string::npos) << msg;
   EXPECT_NE(msg.find("\"two\""), std::string::npos) << msg;
