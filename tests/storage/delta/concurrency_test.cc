@@ -417,9 +417,19 @@ TEST(DeltaConcurrencyTest, SigkillAtRandomMomentsLosesNoAckedRowAndNoVersionChan
     }
   }
   EXPECT_GT(acked, kCrashRounds) << "the writers were killed before committing anything";
+  // Temporary files left in the log show kills that landed inside a commit or a checkpoint.
+  int torn_commits = 0, torn_checkpoints = 0;
+  for (const auto& e : std::filesystem::directory_iterator(LogDirOf(root))) {
+    std::string name = e.path().filename().string();
+    torn_commits += name.find(".json.tmp-") != std::string::npos;
+    torn_checkpoints += name.find(".checkpoint.parquet.keel-tmp") != std::string::npos;
+  }
   EXPECT_GT(killed, kCrashRounds * kWritersPerRound / 2);
-  std::printf("[ crash    ] %d rounds, %d kills, %d acknowledged appends, %lld versions\n",
-              kCrashRounds, killed, acked, static_cast<long long>(latest + 1));
+  std::printf(
+      "[ crash    ] %d rounds, %d kills, %d acknowledged appends, %lld versions; left in the log "
+      "by kills: %d commit and %d checkpoint temporaries\n",
+      kCrashRounds, killed, acked, static_cast<long long>(latest + 1), torn_commits,
+      torn_checkpoints);
 }
 
 // ---- checkpoints of one version written at once ----------------------------------------------
