@@ -4,10 +4,12 @@
 #include "catalog/table_service.h"
 
 #include <algorithm>
+#include <charconv>
 
 #include "catalog/names.h"
 #include "common/log.h"
 #include "storage/delta/schema_json.h"
+#include "storage/delta/value_parse.h"
 
 namespace keel::catalog {
 
@@ -17,7 +19,44 @@ namespace {
 constexpr int64_t kDefaultTablesPerPage = 100;
 constexpr int64_t kMaxTablesPerPage = 1000;
 
+std::optional<int64_t> ParseNonNegative(std::string_view text) {
+  int64_t out = 0;
+  auto res = std::from_chars(text.data(), text.data() + text.size(), out);
+  if (text.empty() || res.ec != std::errc() || res.ptr != text.data() + text.size() || out < 0) {
+    return std::nullopt;
+  }
+  return out;
+}
+
 }  // namespace
+
+Result<delta::TimeTravel> ParseTimeTravel(std::string_view version, std::string_view timestamp) {
+  delta::TimeTravel at;
+  if (!version.empty() && !timestamp.empty()) {
+    return Status::InvalidArgument("give a version or a timestamp, not both");
+  }
+  if (!version.empty()) {
+    at.version = ParseNonNegative(version);
+    if (!at.version) {
+      return Status::InvalidArgument("version must be a table version (0, 1, ...), not '" +
+                                     std::string(version.substr(0, 64)) + "'");
+    }
+  }
+  if (!timestamp.empty()) {
+    if (auto millis = ParseNonNegative(timestamp)) {
+      at.timestamp_ms = *millis;
+    } else if (auto parsed = delta::ParseTimestamp(timestamp)) {
+      // Floor division: a time before the epoch stays before it.
+      int64_t micros = parsed->micros;
+      at.timestamp_ms = micros >= 0 ? micros / 1000 : -((-micros + 999) / 1000);
+    } else {
+      return Status::InvalidArgument("timestamp must be ISO-8601 (2024-05-01T12:00:00Z) or "
+                                     "milliseconds since the epoch, not '" +
+                                     std::string(timestamp.substr(0, 64)) + "'");
+    }
+  }
+  return at;
+}
 
 TableService::TableService(CatalogService* catalog, FileSystem* fs, TableServiceOptions options)
     : catalog_(catalog), fs_(fs), options_(std::move(options)) {}

@@ -92,6 +92,12 @@ struct IngestResult {
   delta::CommitResult commit;
 };
 
+// The version to read from user text (CLI flags, query parameters): `version` a non-negative
+// integer, `timestamp` ISO-8601 ("2024-05-01T12:00:00Z", a bare date is midnight UTC) or
+// milliseconds since the epoch. Both empty: the latest version; both given:
+// kInvalidParameterValue.
+Result<delta::TimeTravel> ParseTimeTravel(std::string_view version, std::string_view timestamp);
+
 // Managed Delta tables governed by the catalog: every table is a TABLE securable whose files
 // live at the storage_location the catalog derives from ids (never from names or requests).
 // Authorization happens here, so the CLI, the server and jobs obey the same grants:
