@@ -467,6 +467,53 @@ TEST(DeltaConcurrencyTest, SigkillAtRandomMomentsLosesNoAckedRowAndNoVersionChan
       torn_checkpoints);
 }
 
+// ---- idempotent writes racing -------------------------------------------------------------------
+
+// Writers retrying one idempotent write (the same txn appId and version) at once: exactly one
+// commits it; each other one reports it skipped, or loses with RESOURCE_CONFLICT. The rows are
+// in the table once.
+TEST(DeltaConcurrencyTest, RacingIdempotentWritesOfOneTxnCommitItOnce) {
+  testutil::TempDir dir("keel-delta-txn");
+  const std::string root = dir.Join("t");
+  ASSERT_EQ(RunWriter({"create", root}).exit_code, 0);
+  auto table = DeltaTable::Open(FileSystem::Default(), root);
+  ASSERT_TRUE(table.ok());
+  auto schema = table->Load();
+  ASSERT_TRUE(schema.ok());
+  constexpr int kTxnVersions = 10, kThreads = 4;
+  std::mutex mu;
+  std::vector<std::string> errors;
+  std::map<int, int> committed;  // txn version -> writers that committed it
+  for (int txn = 0; txn < kTxnVersions; ++txn) {
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, txn] {
+        auto rows = batch::FromRows((*schema)->schema(),
+                                    {{batch::Value(int64_t{txn}), batch::Value(int64_t{0}),
+                                      batch::Value(int64_t{0}), batch::Value()}});
+        WriteOptions w;
+        w.txn_app_id = "app";
+        w.txn_version = txn;
+        auto r = rows.ok() ? table->Write(*rows, w) : Result<CommitResult>(rows.status());
+        std::lock_guard<std::mutex> lock(mu);
+        if (r.ok() && !r->skipped) ++committed[txn];
+        if (!r.ok() && r.status().code() != ErrorCode::kResourceConflict) {
+          errors.push_back(r.status().ToString());
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+  }
+  EXPECT_TRUE(errors.empty()) << errors[0];
+  auto state = ReadState(root, std::nullopt);
+  ASSERT_TRUE(state.ok());
+  EXPECT_TRUE(state->duplicates.empty()) << KeyText(state->duplicates[0]) << " written twice";
+  for (int txn = 0; txn < kTxnVersions; ++txn) {
+    EXPECT_EQ(committed[txn], 1) << "txn version " << txn;
+    EXPECT_TRUE(state->rows.count({txn, 0})) << "txn version " << txn << " lost";
+  }
+}
+
 // ---- checkpoints of one version written at once ----------------------------------------------
 
 // Two writers may checkpoint the same version at the same moment (the committer's automatic
