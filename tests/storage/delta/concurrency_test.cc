@@ -49,6 +49,7 @@ struct StressRow {
 struct TableState {
   std::map<Key, StressRow> rows;
   std::vector<Key> duplicates;
+  int64_t timestamp_ms = 0;  // of the version
 };
 
 // One "ack VERSION WRITER FIRST_SEQ COUNT" line.
@@ -138,6 +139,7 @@ Result<TableState> ReadState(const std::string& root, std::optional<int64_t> ver
                         Snapshot::Load(FileSystem::Default(), root, TimeTravel{version, {}}));
   KEEL_ASSIGN_OR_RETURN(auto rows, ScanTable(*snapshot));
   TableState state;
+  state.timestamp_ms = snapshot->timestamp_ms();
   for (const batch::Row& row : batch::ToRows(rows)) {
     Key key{row[0].as<int64_t>(), row[1].as<int64_t>()};
     StressRow value{row[2].as<int64_t>(), row[3].is_null() ? "" : row[3].as<std::string>()};
@@ -293,6 +295,7 @@ TEST(DeltaConcurrencyTest, EightAppendersAndTwoUpdatersLoseNothingAndEveryVersio
   // Replay the history version by version: each is its predecessor plus exactly what the
   // acknowledgement of that version says.
   auto previous = ReadState(root, 0);
+  std::vector<int64_t> timestamps;  // of versions 1..latest
   ASSERT_TRUE(previous.ok()) << previous.status().ToString();
   EXPECT_TRUE(previous->rows.empty());
   for (int64_t v = 1; v <= latest; ++v) {
@@ -321,11 +324,19 @@ TEST(DeltaConcurrencyTest, EightAppendersAndTwoUpdatersLoseNothingAndEveryVersio
     }
     EXPECT_EQ(state->rows.size(), expected.rows.size());
     ASSERT_TRUE(state->rows == expected.rows) << "rows differ from the acknowledged history";
+    EXPECT_GT(state->timestamp_ms, previous->timestamp_ms) << "commit timestamps must increase";
+    timestamps.push_back(state->timestamp_ms);
     previous = std::move(state);
   }
   auto latest_state = ReadState(root, std::nullopt);
   ASSERT_TRUE(latest_state.ok());
   EXPECT_TRUE(latest_state->rows == previous->rows);
+  // Time travel by timestamp finds each version written by the racing writers (a sample).
+  for (size_t i = 0; i < timestamps.size(); i += std::max<size_t>(1, timestamps.size() / 25)) {
+    auto at = Snapshot::Load(FileSystem::Default(), root, TimeTravel{{}, timestamps[i]});
+    ASSERT_TRUE(at.ok()) << at.status().ToString();
+    EXPECT_EQ((*at)->version(), static_cast<int64_t>(i) + 1) << "timestamp " << timestamps[i];
+  }
 
   ExpectIndependentReplayReads(root, latest_state->rows);
 }
