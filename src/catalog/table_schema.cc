@@ -86,8 +86,8 @@ class DdlParser {
       return name;
     }
     size_t start = pos_;
-    while (!AtEnd() && (std::isalnum(static_cast<unsigned char>(text_[pos_])) ||
-                        text_[pos_] == '_')) {
+    while (!AtEnd() &&
+           (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '_')) {
       ++pos_;
     }
     if (pos_ == start) return Error("a column name");
@@ -137,8 +137,8 @@ class DdlParser {
     if (depth > batch::kMaxTypeDepth) return Error("less deeply nested types");
     SkipSpace();
     size_t start = pos_;
-    while (!AtEnd() && (std::isalnum(static_cast<unsigned char>(text_[pos_])) ||
-                        text_[pos_] == '_')) {
+    while (!AtEnd() &&
+           (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '_')) {
       ++pos_;
     }
     std::string word = Lower(text_.substr(start, pos_ - start));
@@ -151,15 +151,24 @@ class DdlParser {
       TypeId id;
     };
     static constexpr Alias kPrimitives[] = {
-        {"boolean", TypeId::kBoolean},     {"bool", TypeId::kBoolean},
-        {"byte", TypeId::kByte},           {"tinyint", TypeId::kByte},
-        {"short", TypeId::kShort},         {"smallint", TypeId::kShort},
-        {"int", TypeId::kInt},             {"integer", TypeId::kInt},
-        {"long", TypeId::kLong},           {"bigint", TypeId::kLong},
-        {"float", TypeId::kFloat},         {"real", TypeId::kFloat},
-        {"double", TypeId::kDouble},       {"string", TypeId::kString},
-        {"binary", TypeId::kBinary},       {"date", TypeId::kDate},
-        {"timestamp", TypeId::kTimestamp}, {"timestamp_ntz", TypeId::kTimestampNtz},
+        {"boolean", TypeId::kBoolean},
+        {"bool", TypeId::kBoolean},
+        {"byte", TypeId::kByte},
+        {"tinyint", TypeId::kByte},
+        {"short", TypeId::kShort},
+        {"smallint", TypeId::kShort},
+        {"int", TypeId::kInt},
+        {"integer", TypeId::kInt},
+        {"long", TypeId::kLong},
+        {"bigint", TypeId::kLong},
+        {"float", TypeId::kFloat},
+        {"real", TypeId::kFloat},
+        {"double", TypeId::kDouble},
+        {"string", TypeId::kString},
+        {"binary", TypeId::kBinary},
+        {"date", TypeId::kDate},
+        {"timestamp", TypeId::kTimestamp},
+        {"timestamp_ntz", TypeId::kTimestampNtz},
     };
     for (const Alias& a : kPrimitives) {
       if (a.name == word) return DataType::Primitive(a.id);
@@ -215,8 +224,9 @@ class DdlParser {
       return DataType::Struct(std::move(fields));
     }
     pos_ = start;
-    return Error("a type (boolean, int, long, float, double, string, binary, date, timestamp, "
-                 "decimal(p,s), array<T>, map<K,V>, struct<...>)");
+    return Error(
+        "a type (boolean, int, long, float, double, string, binary, date, timestamp, "
+        "decimal(p,s), array<T>, map<K,V>, struct<...>)");
   }
 
   std::string_view text_;
@@ -234,11 +244,16 @@ Status CheckLength(std::string_view text, std::string_view what) {
 std::string UcTypeName(const DataType& type) {
   std::string name(batch::TypeIdName(type.id));
   switch (type.id) {
-    case TypeId::kDecimal: return "DECIMAL";
-    case TypeId::kArray: return "ARRAY";
-    case TypeId::kMap: return "MAP";
-    case TypeId::kStruct: return "STRUCT";
-    default: break;
+    case TypeId::kDecimal:
+      return "DECIMAL";
+    case TypeId::kArray:
+      return "ARRAY";
+    case TypeId::kMap:
+      return "MAP";
+    case TypeId::kStruct:
+      return "STRUCT";
+    default:
+      break;
   }
   for (char& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   // Spark's JSON names "integer"; UC's enum says INT.
@@ -268,8 +283,8 @@ Status CheckNames(const std::vector<Field>& fields, std::string_view where) {
       }
     }
     if (!seen.insert(NameKey(f.name)).second) {
-      return Status::InvalidArgument("column '" + f.name + "' appears twice" +
-                                     std::string(where) + "; column names must be unique");
+      return Status::InvalidArgument("column '" + f.name + "' appears twice" + std::string(where) +
+                                     "; column names must be unique");
     }
     if (f.type.id == TypeId::kStruct) {
       KEEL_RETURN_IF_ERROR(CheckNames(f.type.children, " in struct '" + f.name + "'"));
@@ -291,14 +306,14 @@ Result<DataType> ParseTypeText(std::string_view text) {
 }
 
 Result<Field> ParseColumn(std::string_view name, std::string_view type_json,
-                          std::string_view type_text, std::string_view type_name,
-                          bool nullable) {
+                          std::string_view type_text, std::string_view type_name, bool nullable) {
   std::string col = "column '" + std::string(name.substr(0, 64)) + "': ";
   if (!type_json.empty()) {
     KEEL_RETURN_IF_ERROR(CheckLength(type_json, "type_json"));
     auto doc = json::Parse(type_json);
     if (!doc.ok() || !doc->is_object()) {
-      return Status::InvalidArgument(col + "type_json must be the Spark JSON of the field, e.g. "
+      return Status::InvalidArgument(col +
+                                     "type_json must be the Spark JSON of the field, e.g. "
                                      "{\"name\":\"id\",\"type\":\"long\",\"nullable\":true,"
                                      "\"metadata\":{}}");
     }

@@ -19,9 +19,9 @@ namespace keel::catalog {
 // Unity Catalog's ColumnInfo.
 struct ColumnInfo {
   std::string name;
-  std::string type_text;  // Spark simpleString: "bigint", "decimal(10,2)", "array<string>"
-  std::string type_name;  // UC ColumnTypeName: "LONG", "DECIMAL", "ARRAY", ...
-  std::string type_json;  // the Spark JSON of the field: {"name":..,"type":..,"nullable":..}
+  std::string type_text;   // Spark simpleString: "bigint", "decimal(10,2)", "array<string>"
+  std::string type_name;   // UC ColumnTypeName: "LONG", "DECIMAL", "ARRAY", ...
+  std::string type_json;   // the Spark JSON of the field: {"name":..,"type":..,"nullable":..}
   int type_precision = 0;  // decimals only
   int type_scale = 0;      // decimals only
   int position = 0;        // 0-based

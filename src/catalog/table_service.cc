@@ -50,9 +50,10 @@ Result<delta::TimeTravel> ParseTimeTravel(std::string_view version, std::string_
       int64_t micros = parsed->micros;
       at.timestamp_ms = micros >= 0 ? micros / 1000 : -((-micros + 999) / 1000);
     } else {
-      return Status::InvalidArgument("timestamp must be ISO-8601 (2024-05-01T12:00:00Z) or "
-                                     "milliseconds since the epoch, not '" +
-                                     std::string(timestamp.substr(0, 64)) + "'");
+      return Status::InvalidArgument(
+          "timestamp must be ISO-8601 (2024-05-01T12:00:00Z) or "
+          "milliseconds since the epoch, not '" +
+          std::string(timestamp.substr(0, 64)) + "'");
     }
   }
   return at;
@@ -128,8 +129,7 @@ Result<TableInfo> TableService::Describe(const SecurableInfo& s,
   return info;
 }
 
-Result<TableInfo> TableService::DescribeTable(const Principal& caller,
-                                              std::string_view full_name,
+Result<TableInfo> TableService::DescribeTable(const Principal& caller, std::string_view full_name,
                                               const delta::TimeTravel& at) const {
   KEEL_ASSIGN_OR_RETURN(SecurableInfo s,
                         catalog_->GetSecurable(caller, SecurableType::kTable, full_name));
@@ -137,16 +137,15 @@ Result<TableInfo> TableService::DescribeTable(const Principal& caller,
 }
 
 Result<TablePage> TableService::ListTables(const Principal& caller,
-                                           std::string_view schema_full_name,
-                                           int64_t max_results,
+                                           std::string_view schema_full_name, int64_t max_results,
                                            std::string_view page_token) const {
   if (max_results < 0) {
     return Status::InvalidArgument("max_results must not be negative");
   }
-  int64_t limit = max_results == 0 ? kDefaultTablesPerPage
-                                   : std::min(max_results, kMaxTablesPerPage);
-  KEEL_ASSIGN_OR_RETURN(auto all, catalog_->ListSecurables(caller, SecurableType::kTable,
-                                                           schema_full_name));
+  int64_t limit =
+      max_results == 0 ? kDefaultTablesPerPage : std::min(max_results, kMaxTablesPerPage);
+  KEEL_ASSIGN_OR_RETURN(auto all,
+                        catalog_->ListSecurables(caller, SecurableType::kTable, schema_full_name));
   std::sort(all.begin(), all.end(), [](const SecurableInfo& a, const SecurableInfo& b) {
     return NameKey(a.name) < NameKey(b.name);
   });

@@ -167,8 +167,7 @@ class TableService {
     SecurableInfo securable;
     delta::DeltaTable table;
   };
-  Result<Opened> OpenFor(const Principal& caller, std::string_view full_name,
-                         Privilege p) const;
+  Result<Opened> OpenFor(const Principal& caller, std::string_view full_name, Privilege p) const;
   Result<TableInfo> Describe(const SecurableInfo& s, const delta::TimeTravel& at) const;
   // Reports a successful change to the observer and passes the result on.
   Result<delta::CommitResult> Wrote(const Principal& caller, const SecurableInfo& s,

@@ -5,10 +5,9 @@
 namespace keel::catalog {
 
 Result<TableService::Opened> TableService::OpenFor(const Principal& caller,
-                                                   std::string_view full_name,
-                                                   Privilege p) const {
-  KEEL_ASSIGN_OR_RETURN(SecurableInfo s, catalog_->AuthorizeDataAccess(
-                                             caller, SecurableType::kTable, full_name, p));
+                                                   std::string_view full_name, Privilege p) const {
+  KEEL_ASSIGN_OR_RETURN(SecurableInfo s,
+                        catalog_->AuthorizeDataAccess(caller, SecurableType::kTable, full_name, p));
   auto table = delta::DeltaTable::Open(fs_, s.storage_location, DeltaOptions());
   if (!table.ok()) {
     if (table.status().code() == ErrorCode::kResourceDoesNotExist) {
@@ -51,8 +50,7 @@ Result<std::vector<delta::CommitRecord>> TableService::History(const Principal& 
   return o.table.History(limit);
 }
 
-Result<delta::CommitResult> TableService::Write(const Principal& caller,
-                                                std::string_view full_name,
+Result<delta::CommitResult> TableService::Write(const Principal& caller, std::string_view full_name,
                                                 const batch::RecordBatch& data,
                                                 const delta::WriteOptions& options) {
   KEEL_ASSIGN_OR_RETURN(Opened o, OpenFor(caller, full_name, Privilege::kModify));
@@ -76,8 +74,7 @@ Result<delta::CommitResult> TableService::UpdateRows(
   return Wrote(caller, o.securable, o.table.Update(predicate, assignments));
 }
 
-Result<delta::CommitResult> TableService::Merge(const Principal& caller,
-                                                std::string_view full_name,
+Result<delta::CommitResult> TableService::Merge(const Principal& caller, std::string_view full_name,
                                                 const batch::RecordBatch& source,
                                                 const delta::MergeOptions& options) {
   KEEL_ASSIGN_OR_RETURN(Opened o, OpenFor(caller, full_name, Privilege::kModify));

@@ -83,8 +83,10 @@ Result<std::pair<std::string, csv::TextFormat>> TakeInput(Args& args) {
   if (format_name) {
     KEEL_ASSIGN_OR_RETURN(format, ParseFormat(*format_name));
   } else if (from->size() >= 4 && from->compare(from->size() - 4, 4, ".tsv") == 0) {
-    return Status::InvalidArgument("tab-separated files are not supported by keel tables yet; "
-                                   "convert '" + *from + "' to CSV or JSON-lines");
+    return Status::InvalidArgument(
+        "tab-separated files are not supported by keel tables yet; "
+        "convert '" +
+        *from + "' to CSV or JSON-lines");
   } else if (auto implied = csv::FormatFromFileName(*from)) {
     format = *implied;
   } else {
@@ -114,8 +116,8 @@ Result<catalog::CreateTableRequest> TakeCreateRequest(Args& args, const std::str
     KEEL_ASSIGN_OR_RETURN(std::string text, FileSystem::Default()->ReadFile(*schema_file));
     auto schema = delta::ParseSchemaString(text);
     if (!schema.ok()) {
-      return Status::InvalidArgument(*schema_file + " is not a Spark JSON schema: " +
-                                     schema.status().message());
+      return Status::InvalidArgument(*schema_file +
+                                     " is not a Spark JSON schema: " + schema.status().message());
     }
     req.schema = std::move(*schema);
   }
@@ -184,7 +186,8 @@ Status RunVerb(const std::string& verb, Args& args, std::ostream& out) {
     json::Value list = json::Value::MakeArray();
     for (const auto& c : history) {
       json::Value row = server::handlers::RenderCommitRecord(c);
-      if (s.format == OutputFormat::kText) row.Set("timestamp", FormatIso8601Millis(c.timestamp_ms));
+      if (s.format == OutputFormat::kText)
+        row.Set("timestamp", FormatIso8601Millis(c.timestamp_ms));
       list.Append(std::move(row));
     }
     PrintValue(out, s.format, list, {"version", "timestamp", "operation"});
@@ -239,8 +242,9 @@ Status RunVerb(const std::string& verb, Args& args, std::ostream& out) {
       return Status::OK();
     }
     if (where->empty()) {
-      return Status::InvalidArgument("--where needs a predicate; to delete every row use "
-                                     "--where 'true'");
+      return Status::InvalidArgument(
+          "--where needs a predicate; to delete every row use "
+          "--where 'true'");
     }
     KEEL_ASSIGN_OR_RETURN(auto result, tables.DeleteRows(s.caller, name, *where));
     PrintValue(out, s.format, RenderCommitResult(result));
@@ -284,7 +288,8 @@ Status RunVerb(const std::string& verb, Args& args, std::ostream& out) {
     PrintValue(out, s.format, v);
     return Status::OK();
   }
-  return Status::InvalidArgument("unknown command 'keel tables " + verb + "'; run 'keel tables' "
+  return Status::InvalidArgument("unknown command 'keel tables " + verb +
+                                 "'; run 'keel tables' "
                                  "for the list");
 }
 

@@ -1,9 +1,10 @@
 // Schemas as users write them (DDL, UC ColumnInfo) and the checks every managed table passes.
 
 #include "catalog/table_schema.h"
-#include "catalog/table_service.h"
 
 #include <gtest/gtest.h>
+
+#include "catalog/table_service.h"
 
 namespace keel::catalog {
 namespace {
@@ -31,9 +32,9 @@ TEST(TableSchemaTest, DdlReadsPrimitivesAliasesNestedTypesAndNotNull) {
 }
 
 TEST(TableSchemaTest, BadDdlIsInvalidParameterValueNamingTheOffset) {
-  for (const char* bad : {"", "id", "id lon", "id long,", "id decimal(40,2)", "id decimal(5,6)",
-                          "a array<string", "a map<string>", "id long not", "id long extra",
-                          "a struct<>", "`unterminated long"}) {
+  for (const char* bad :
+       {"", "id", "id lon", "id long,", "id decimal(40,2)", "id decimal(5,6)", "a array<string",
+        "a map<string>", "id long not", "id long extra", "a struct<>", "`unterminated long"}) {
     auto s = ParseSchemaDdl(bad);
     EXPECT_EQ(s.status().code(), ErrorCode::kInvalidParameterValue) << bad;
   }

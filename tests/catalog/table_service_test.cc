@@ -69,9 +69,7 @@ class NoCommitFileSystem : public FileSystem {
   }
   Status RemoveFile(const std::string& p) override { return base_->RemoveFile(p); }
   Status RemoveAll(const std::string& p) override { return base_->RemoveAll(p); }
-  Status Rename(const std::string& a, const std::string& b) override {
-    return base_->Rename(a, b);
-  }
+  Status Rename(const std::string& a, const std::string& b) override { return base_->Rename(a, b); }
 
  private:
   FileSystem* base_ = FileSystem::Default();
@@ -288,21 +286,18 @@ TEST_F(TableServiceTest, FailedCreatesLeaveNoSecurableAndNoFiles) {
   req.full_name = "dev.default.bad";
   req.schema = IdName();
   req.schema.fields.push_back({"ID", batch::DataType::Primitive(batch::TypeId::kInt), true});
-  EXPECT_EQ(tables_->CreateTable(alice_, req).status().code(),
-            ErrorCode::kInvalidParameterValue);
+  EXPECT_EQ(tables_->CreateTable(alice_, req).status().code(), ErrorCode::kInvalidParameterValue);
   req.schema = {};
-  EXPECT_EQ(tables_->CreateTable(alice_, req).status().code(),
-            ErrorCode::kInvalidParameterValue);
+  EXPECT_EQ(tables_->CreateTable(alice_, req).status().code(), ErrorCode::kInvalidParameterValue);
   req.schema = IdName();
   req.partition_columns = {"nope"};
-  EXPECT_EQ(tables_->CreateTable(alice_, req).status().code(),
-            ErrorCode::kInvalidParameterValue);
+  EXPECT_EQ(tables_->CreateTable(alice_, req).status().code(), ErrorCode::kInvalidParameterValue);
   req.partition_columns = {};
-  for (const std::string& bad : std::vector<std::string>{"dev.default.a..b", "dev.default.a/b", "dev.default", "dev..x",
-                          "dev.default.x.y", std::string("dev.default.a\0b", 15), "../etc/x.y.z"}) {
+  for (const std::string& bad : std::vector<std::string>{
+           "dev.default.a..b", "dev.default.a/b", "dev.default", "dev..x", "dev.default.x.y",
+           std::string("dev.default.a\0b", 15), "../etc/x.y.z"}) {
     req.full_name = bad;
-    EXPECT_EQ(tables_->CreateTable(alice_, req).status().code(),
-              ErrorCode::kInvalidParameterValue)
+    EXPECT_EQ(tables_->CreateTable(alice_, req).status().code(), ErrorCode::kInvalidParameterValue)
         << bad;
   }
   EXPECT_EQ(env_.Count("securables"), before);
@@ -389,7 +384,8 @@ TEST_F(TableServiceTest, TimeTravelByVersionAndTimestamp) {
 }
 
 TEST_F(TableServiceTest, ListTablesPagesByNameAndHidesWhatTheCallerCannotSee) {
-  for (std::string n : {"c", "a", "e", "b", "d"}) ASSERT_TRUE(Create(alice_, "dev.default." + n).ok());
+  for (std::string n : {"c", "a", "e", "b", "d"})
+    ASSERT_TRUE(Create(alice_, "dev.default." + n).ok());
   auto first = tables_->ListTables(alice_, "dev.default", 2);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   ASSERT_EQ(first->tables.size(), 2u);
@@ -419,9 +415,12 @@ TEST_F(TableServiceTest, ConcurrentChangesArePassedThroughAsConflictsOrSerialise
   for (int i = 0; i < 4; ++i) {
     threads.emplace_back([&, i] {
       Status s = Append(alice_, "dev.default.busy", {{i, "x"}});
-      if (s.ok()) ++ok;
-      else if (s.code() == ErrorCode::kResourceConflict) ++conflict;
-      else ++other;
+      if (s.ok())
+        ++ok;
+      else if (s.code() == ErrorCode::kResourceConflict)
+        ++conflict;
+      else
+        ++other;
     });
   }
   for (auto& t : threads) t.join();
@@ -475,10 +474,9 @@ TEST_F(TableServiceTest, TextWritesRefuseUnknownColumnsUnlessMergingTheSchema) {
   EXPECT_EQ(info->columns[2].name, "extra");
   // Bad values and a null in the non-nullable id write nothing.
   req.write.merge_schema = false;
-  EXPECT_EQ(tables_->WriteText(alice_, "dev.default.evolve", "id\nnot-a-number\n", req)
-                .status()
-                .code(),
-            ErrorCode::kInvalidParameterValue);
+  EXPECT_EQ(
+      tables_->WriteText(alice_, "dev.default.evolve", "id\nnot-a-number\n", req).status().code(),
+      ErrorCode::kInvalidParameterValue);
   EXPECT_FALSE(tables_->WriteText(alice_, "dev.default.evolve", "name\nno id\n", req).ok());
   EXPECT_EQ(CountRows(alice_, "dev.default.evolve"), 1);
 }
@@ -491,8 +489,7 @@ TEST_F(TableServiceTest, IngestOfBadDataOrWithoutGrantsMakesNoTable) {
   req.schema = IdName();
   EXPECT_FALSE(tables_->Ingest(alice_, "dev.default.typed", "id,name\nx,a\n", req).ok());
   EXPECT_FALSE(tables_->Ingest(alice_, "dev.default.nulls", "id,name\n,a\n", req).ok());
-  ExpectDenied(tables_->Ingest(alice_, "prod.default.raw", "id\n1\n", {}).status(),
-               "CREATE_TABLE");
+  ExpectDenied(tables_->Ingest(alice_, "prod.default.raw", "id\n1\n", {}).status(), "CREATE_TABLE");
   EXPECT_EQ(tables_->Ingest(alice_, "dev.default.a..b", "id\n1\n", {}).status().code(),
             ErrorCode::kInvalidParameterValue);
   EXPECT_EQ(env_.Count("securables"), before);

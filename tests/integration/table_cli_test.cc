@@ -73,8 +73,8 @@ TEST_F(TableCliTest, IngestCreatesAppendsAndOverwritesAndReadGivesTheRowsBack) {
   EXPECT_FALSE(json::Parse(append.stdout_text)->Find("created")->as_bool());
   EXPECT_EQ(ReadRows("dev.default.t").size(), 3u);
 
-  auto overwrite = Keel({"tables", "ingest", "dev.default.t", "--from", more, "--mode",
-                         "overwrite"});
+  auto overwrite =
+      Keel({"tables", "ingest", "dev.default.t", "--from", more, "--mode", "overwrite"});
   ASSERT_EQ(overwrite.exit_code, 0) << overwrite.stderr_text;
   rows = ReadRows("dev.default.t");
   ASSERT_EQ(rows.size(), 1u);
@@ -121,7 +121,8 @@ TEST_F(TableCliTest, CreateUpdateDeleteRestoreVacuumAndDrop) {
   ASSERT_EQ(list.exit_code, 0);
   EXPECT_EQ(json::Parse(list.stdout_text)->size(), 1u);
 
-  auto info = json::Parse(Keel({"tables", "describe", "dev.default.m", "--output", "json"}).stdout_text);
+  auto info =
+      json::Parse(Keel({"tables", "describe", "dev.default.m", "--output", "json"}).stdout_text);
   ASSERT_TRUE(info.ok());
   std::string location = info->Find("storage_location")->as_string();
   ASSERT_EQ(Keel({"tables", "delete", "dev.default.m"}).exit_code, 0);

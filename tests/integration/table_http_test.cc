@@ -67,7 +67,8 @@ class TableHttpTest : public WorkspaceTest {
 
   testutil::ApiResponse WriteRows(const testutil::ApiClient& client, const std::string& table,
                                   const std::string& rows_json, const std::string& mode = "") {
-    std::string body = "{\"rows\":" + rows_json + (mode.empty() ? "" : ",\"mode\":\"" + mode + "\"") + "}";
+    std::string body =
+        "{\"rows\":" + rows_json + (mode.empty() ? "" : ",\"mode\":\"" + mode + "\"") + "}";
     return Call(client, "POST", Rows(table), body);
   }
 
@@ -76,8 +77,8 @@ class TableHttpTest : public WorkspaceTest {
   std::string Snapshot() {
     std::string out;
     for (const char* catalog : {"dev", "staging", "prod"}) {
-      auto r = admin_->Get(std::string(kTables) + "?catalog_name=" + catalog +
-                           "&schema_name=default");
+      auto r =
+          admin_->Get(std::string(kTables) + "?catalog_name=" + catalog + "&schema_name=default");
       out += r.ok() ? std::to_string(r->status) + " " + r->body + "\n" : "error\n";
     }
     std::error_code ec;
@@ -95,8 +96,8 @@ class TableHttpTest : public WorkspaceTest {
                      std::string_view error_code) {
     std::string before = Snapshot();
     auto r = Call(client, method, target, body);
-    EXPECT_EQ(r.status, status) << method << " " << target << " " << body.substr(0, 300)
-                                << " -> " << r.body;
+    EXPECT_EQ(r.status, status) << method << " " << target << " " << body.substr(0, 300) << " -> "
+                                << r.body;
     if (!error_code.empty()) EXPECT_EQ(r.error_code(), error_code) << r.body;
     const json::Value* message = r.json.Find("message");
     EXPECT_TRUE(message && message->is_string() && !message->as_string().empty()) << r.body;
@@ -155,16 +156,17 @@ TEST_F(TableHttpTest, CreateGetListDeleteSpeakUnityCatalogTableInfo) {
 
   CreateTable(alice, "dev", "a_first");
   CreateTable(alice, "dev", "z_last");
-  auto page1 = Call(alice, "GET", std::string(kTables) +
-                                      "?catalog_name=dev&schema_name=default&max_results=2");
+  auto page1 = Call(alice, "GET",
+                    std::string(kTables) + "?catalog_name=dev&schema_name=default&max_results=2");
   ASSERT_EQ(page1.status, 200) << page1.body;
   ASSERT_EQ(page1.json.Find("tables")->size(), 2u);
   EXPECT_EQ(page1.json.Find("tables")->as_array()[0].Find("name")->as_string(), "a_first");
   ASSERT_NE(page1.json.Find("next_page_token"), nullptr);
-  auto page2 = Call(alice, "GET", std::string(kTables) +
-                                      "?catalog_name=dev&schema_name=default&max_results=2"
-                                      "&page_token=" +
-                                      page1.json.Find("next_page_token")->as_string());
+  auto page2 = Call(alice, "GET",
+                    std::string(kTables) +
+                        "?catalog_name=dev&schema_name=default&max_results=2"
+                        "&page_token=" +
+                        page1.json.Find("next_page_token")->as_string());
   ASSERT_EQ(page2.status, 200) << page2.body;
   ASSERT_EQ(page2.json.Find("tables")->size(), 1u);
   EXPECT_EQ(page2.json.Find("tables")->as_array()[0].Find("name")->as_string(), "z_last");
@@ -181,8 +183,9 @@ TEST_F(TableHttpTest, CreateGetListDeleteSpeakUnityCatalogTableInfo) {
 TEST_F(TableHttpTest, RowsAreWrittenReadFilteredAndTimeTravelled) {
   auto alice = As(alice_token_);
   CreateTable(alice, "dev", "events");
-  auto w1 = WriteRows(alice, "dev.default.events",
-                      R"([{"id":1,"label":"a","day":"2024-01-01"},{"id":2,"label":"b","day":"2024-01-02"}])");
+  auto w1 = WriteRows(
+      alice, "dev.default.events",
+      R"([{"id":1,"label":"a","day":"2024-01-01"},{"id":2,"label":"b","day":"2024-01-02"}])");
   ASSERT_EQ(w1.status, 200) << w1.body;
   EXPECT_EQ(w1.json.Find("version")->as_int(), 1);
   EXPECT_EQ(w1.json.Find("rows_written")->as_int(), 2);
@@ -197,8 +200,8 @@ TEST_F(TableHttpTest, RowsAreWrittenReadFilteredAndTimeTravelled) {
   EXPECT_EQ(all.json.Find("schema")->Find("fields")->size(), 3u);
   EXPECT_EQ(all.json.Find("truncated"), nullptr);
 
-  auto some = Call(alice, "GET", Rows("dev.default.events") +
-                                     "?columns=id,label&where=id%20%3E%3D%202&limit=1");
+  auto some = Call(alice, "GET",
+                   Rows("dev.default.events") + "?columns=id,label&where=id%20%3E%3D%202&limit=1");
   ASSERT_EQ(some.status, 200) << some.body;
   ASSERT_EQ(some.json.Find("rows")->size(), 1u);
   const json::Value& row = some.json.Find("rows")->as_array()[0];
@@ -222,8 +225,8 @@ TEST_F(TableHttpTest, RowsAreWrittenReadFilteredAndTimeTravelled) {
   EXPECT_EQ(entries[0].Find("version")->as_int(), 2);
   EXPECT_EQ(entries[2].Find("operation")->as_string(), "CREATE TABLE");
   int64_t v1_time = entries[1].Find("timestamp")->as_int();
-  auto at = Call(alice, "GET", Rows("dev.default.events") + "?timestamp=" +
-                                   std::to_string(v1_time));
+  auto at =
+      Call(alice, "GET", Rows("dev.default.events") + "?timestamp=" + std::to_string(v1_time));
   ASSERT_EQ(at.status, 200) << at.body;
   EXPECT_EQ(at.json.Find("version")->as_int(), 1);
 
@@ -242,8 +245,7 @@ TEST_F(TableHttpTest, GrantsDecideWhoCreatesReadsAndWrites) {
   ExpectRefused(alice, "POST", kTables, CreateBody("prod", "default", "nope").Dump(), 403,
                 "PERMISSION_DENIED");
   CreateTable(automation, "prod", "served");
-  ASSERT_EQ(WriteRows(automation, "prod.default.served", R"([{"id":1,"day":"2024-01-01"}])")
-                .status,
+  ASSERT_EQ(WriteRows(automation, "prod.default.served", R"([{"id":1,"day":"2024-01-01"}])").status,
             200);
   EXPECT_EQ(Call(bob, "GET", Rows("prod.default.served")).status, 200);
   EXPECT_EQ(Call(alice, "GET", std::string(kTables) + "/prod.default.served").status, 200);
@@ -284,7 +286,10 @@ TEST_F(TableHttpTest, BadInputIsRefusedWithA400AndChangesNothing) {
       with([](json::Value& b) { b.Erase("columns"); }),
       with([](json::Value& b) { b.Set("columns", "id long"); }),
       with([](json::Value& b) { b.Set("columns", json::Value::MakeArray()); }),
-      with([](json::Value& b) { b.Set("columns", json::Value::MakeArray()); b["columns"].Append(5); }),
+      with([](json::Value& b) {
+        b.Set("columns", json::Value::MakeArray());
+        b["columns"].Append(5);
+      }),
       with([](json::Value& b) { b.Set("table_type", "EXTERNAL"); }),
       with([](json::Value& b) { b.Set("data_source_format", "CSV"); }),
       with([](json::Value& b) { b.Set("storage_location", "/tmp/elsewhere"); }),
@@ -316,15 +321,15 @@ TEST_F(TableHttpTest, BadInputIsRefusedWithA400AndChangesNothing) {
   ExpectRefused(alice, "POST", Rows("dev.default.kept"), R"({"rows":[]})", 400, "");
   ExpectRefused(alice, "POST", Rows("dev.default.kept"), R"({"rows":[1]})", 400, "");
   ExpectRefused(alice, "POST", Rows("dev.default.kept"), R"({"rows":[{"id":"x"}]})", 400, "");
-  ExpectRefused(alice, "POST", Rows("dev.default.kept"), R"({"rows":[{"label":"no id"}]})",
-                400, "");
-  ExpectRefused(alice, "POST", Rows("dev.default.kept"),
-                R"({"rows":[{"id":1}],"mode":"upsert"})", 400, "");
-  ExpectRefused(alice, "POST", Rows("dev.default.kept"), R"({"rows":[{"id":1}],"x":1})", 400,
+  ExpectRefused(alice, "POST", Rows("dev.default.kept"), R"({"rows":[{"label":"no id"}]})", 400,
                 "");
-  ExpectRefused(alice, "POST", Rows("dev.default.kept"),
-                R"({"rows":[{"id":1,"day":"2024-01-01"}],"mode":"overwrite","replace_where":"id >>> 1"})",
+  ExpectRefused(alice, "POST", Rows("dev.default.kept"), R"({"rows":[{"id":1}],"mode":"upsert"})",
                 400, "");
+  ExpectRefused(alice, "POST", Rows("dev.default.kept"), R"({"rows":[{"id":1}],"x":1})", 400, "");
+  ExpectRefused(
+      alice, "POST", Rows("dev.default.kept"),
+      R"({"rows":[{"id":1,"day":"2024-01-01"}],"mode":"overwrite","replace_where":"id >>> 1"})",
+      400, "");
   for (const std::string& query :
        {std::string("?where=id%20%3E%3E%3E%201"), std::string("?columns=nope"),
         std::string("?version=abc"), std::string("?version=1&timestamp=5"),

@@ -32,8 +32,7 @@ Result<int64_t> QueryInt(const RequestContext& ctx, std::string_view name, int64
   if (!text) return fallback;
   int64_t out = 0;
   auto res = std::from_chars(text->data(), text->data() + text->size(), out);
-  if (text->empty() || res.ec != std::errc() || res.ptr != text->data() + text->size() ||
-      out < 0) {
+  if (text->empty() || res.ec != std::errc() || res.ptr != text->data() + text->size() || out < 0) {
     return Status::InvalidArgument("parameter '" + std::string(name) +
                                    "' must be a non-negative integer");
   }
@@ -69,9 +68,9 @@ Result<RequestColumn> ReadColumn(const json::Value& item, size_t index) {
     // UC sends DECIMAL with type_precision/type_scale.
     name_type += "(" + std::to_string(*precision) + "," + std::to_string(scale.value_or(0)) + ")";
   }
-  KEEL_ASSIGN_OR_RETURN(c.field, catalog::ParseColumn(name, type_json.value_or(""),
-                                                      type_text.value_or(""), name_type,
-                                                      nullable.value_or(true)));
+  KEEL_ASSIGN_OR_RETURN(
+      c.field, catalog::ParseColumn(name, type_json.value_or(""), type_text.value_or(""), name_type,
+                                    nullable.value_or(true)));
   (void)comment;
   return c;
 }
@@ -81,8 +80,9 @@ Result<RequestColumn> ReadColumn(const json::Value& item, size_t index) {
 Status ReadColumns(const json::FieldReader& f, catalog::CreateTableRequest* req) {
   const json::Value* columns = f.Get("columns");
   if (columns == nullptr || !columns->is_array() || columns->size() == 0) {
-    return Status::InvalidArgument("field 'columns' must be a non-empty array of ColumnInfo "
-                                   "objects ({name, type_name, type_text, type_json, ...})");
+    return Status::InvalidArgument(
+        "field 'columns' must be a non-empty array of ColumnInfo "
+        "objects ({name, type_name, type_text, type_json, ...})");
   }
   std::vector<RequestColumn> read;
   for (size_t i = 0; i < columns->size(); ++i) {
@@ -142,9 +142,9 @@ Result<http::Response> CreateTable(Services& services, const RequestContext& ctx
   KEEL_ASSIGN_OR_RETURN(catalog::TableService * tables, Tables(services));
   KEEL_ASSIGN_OR_RETURN(json::Value body, ctx.JsonBody());
   KEEL_ASSIGN_OR_RETURN(auto f, json::FieldReader::Make(body));
-  KEEL_RETURN_IF_ERROR(f.RejectUnknown({"name", "catalog_name", "schema_name", "table_type",
-                                        "data_source_format", "columns", "comment",
-                                        "properties", "storage_location"}));
+  KEEL_RETURN_IF_ERROR(
+      f.RejectUnknown({"name", "catalog_name", "schema_name", "table_type", "data_source_format",
+                       "columns", "comment", "properties", "storage_location"}));
   KEEL_ASSIGN_OR_RETURN(std::string name, f.RequiredString("name"));
   KEEL_ASSIGN_OR_RETURN(std::string catalog_name, f.RequiredString("catalog_name"));
   KEEL_ASSIGN_OR_RETURN(std::string schema_name, f.RequiredString("schema_name"));
@@ -153,15 +153,17 @@ Result<http::Response> CreateTable(Services& services, const RequestContext& ctx
   KEEL_ASSIGN_OR_RETURN(auto location, f.OptionalString("storage_location"));
   KEEL_ASSIGN_OR_RETURN(auto comment, f.OptionalString("comment"));
   if (table_type && *table_type != "MANAGED") {
-    return Status::InvalidArgument("table_type must be MANAGED (external tables and views are "
-                                   "not supported)");
+    return Status::InvalidArgument(
+        "table_type must be MANAGED (external tables and views are "
+        "not supported)");
   }
   if (format && *format != "DELTA") {
     return Status::InvalidArgument("data_source_format must be DELTA");
   }
   if (location && !location->empty()) {
-    return Status::InvalidArgument("storage_location must not be given: Keel places managed "
-                                   "tables itself");
+    return Status::InvalidArgument(
+        "storage_location must not be given: Keel places managed "
+        "tables itself");
   }
   // Validated here only so that "a.b" + "." + "c" cannot form another full name.
   KEEL_RETURN_IF_ERROR(catalog::ValidateObjectName(catalog_name, "catalog"));
@@ -190,16 +192,16 @@ Result<http::Response> ListTables(Services& services, const RequestContext& ctx)
   auto catalog_name = ctx.Query("catalog_name");
   auto schema_name = ctx.Query("schema_name");
   if (!catalog_name || !schema_name) {
-    return Status::InvalidArgument("missing required parameters 'catalog_name' and "
-                                   "'schema_name'");
+    return Status::InvalidArgument(
+        "missing required parameters 'catalog_name' and "
+        "'schema_name'");
   }
   KEEL_RETURN_IF_ERROR(catalog::ValidateObjectName(*catalog_name, "catalog"));
   KEEL_RETURN_IF_ERROR(catalog::ValidateObjectName(*schema_name, "schema"));
   KEEL_ASSIGN_OR_RETURN(int64_t max_results, QueryInt(ctx, "max_results", 0));
-  KEEL_ASSIGN_OR_RETURN(
-      catalog::TablePage page,
-      tables->ListTables(ctx.caller(), *catalog_name + "." + *schema_name, max_results,
-                         ctx.Query("page_token").value_or("")));
+  KEEL_ASSIGN_OR_RETURN(catalog::TablePage page,
+                        tables->ListTables(ctx.caller(), *catalog_name + "." + *schema_name,
+                                           max_results, ctx.Query("page_token").value_or("")));
   json::Value list = json::Value::MakeArray();
   for (const auto& t : page.tables) list.Append(RenderTableInfo(t));
   json::Value body;
