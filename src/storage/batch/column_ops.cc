@@ -17,7 +17,8 @@ std::pair<int64_t, int64_t> AppendOffsets(const Column& src, int64_t offset, int
   int64_t begin = src.offsets[offset];
   int64_t end = src.offsets[offset + count];
   int64_t base = dst->offsets.back() - begin;
-  dst->offsets.reserve(dst->offsets.size() + count);
+  // No reserve(size + count) here: called once per file, exact reserves would defeat the
+  // vector's geometric growth and make repeated appends quadratic.
   for (int64_t i = 1; i <= count; ++i) dst->offsets.push_back(src.offsets[offset + i] + base);
   return {begin, end};
 }

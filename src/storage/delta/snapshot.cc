@@ -163,6 +163,25 @@ Result<std::shared_ptr<const Snapshot>> Snapshot::Load(FileSystem* fs, const std
   }
   const bool from_zero = listing.HasCommits(0, target);
   if (starts.empty() && !from_zero) {
+    // A hole after a point the log still starts from (commit 0 or a checkpoint) is damage;
+    // otherwise the early commits were cleaned up (log retention) and the version is gone.
+    int64_t first_present = -1;
+    for (const auto& cp : listing.checkpoints) {
+      if (cp.version <= target) first_present = std::max(first_present, cp.version);
+    }
+    if (!listing.commits.empty() && listing.commits.front() == 0) {
+      first_present = std::max<int64_t>(first_present, 0);
+    }
+    if (first_present >= 0) {
+      for (int64_t v = first_present + 1; v <= target; ++v) {
+        if (!listing.HasCommits(v, v)) {
+          return Status::Corruption("commit " + std::to_string(v) + " of table '" + root +
+                                    "' is missing (" + CommitPath(root, v) +
+                                    "): the log has a gap before version " +
+                                    std::to_string(target));
+        }
+      }
+    }
     return Status::InvalidArgument(
         "version " + std::to_string(target) + " of table '" + root +
         "' can no longer be reconstructed: its log files were cleaned up");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/random.h"
 #include "storage/parquet/column_writer.h"
 #include "storage/parquet/level_shredder.h"
 #include "storage/parquet/metadata.h"
@@ -42,7 +43,9 @@ Result<std::unique_ptr<FileWriter>> FileWriter::Open(const std::string& path,
                                                      const WriterOptions& options, FileSystem* fs) {
   std::unique_ptr<FileWriter> w(new FileWriter());
   w->path_ = path;
-  w->temp_path_ = path + ".keel-tmp";
+  // Unique per writer: two writers of one path (e.g. racing checkpoints of a version) must not
+  // share a temporary file.
+  w->temp_path_ = path + ".keel-tmp-" + NewId().substr(0, 12);
   w->fs_ = fs;
   KEEL_ASSIGN_OR_RETURN(w->file_, fs->OpenForWrite(w->temp_path_));
   Status s = w->Init(schema, options);
