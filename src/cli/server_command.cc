@@ -28,6 +28,7 @@ int RunServerCommand(Args& args, std::ostream& out, std::ostream& err) {
   if (options.port < 0 || options.port > 65535) {
     return PrintError(err, Status::InvalidArgument("--port must be 0-65535"));
   }
+  options.spool_dir = ws->config.storage_root() + "/.uploads";
   if (*workers) options.worker_threads = static_cast<int>(std::max<int64_t>(1, **workers));
 
   // Block the shutdown signals before any thread starts, so that they are delivered only to the

@@ -1,11 +1,19 @@
 #include "server/api_server.h"
 
+#include <filesystem>
+
 #include "common/log.h"
+#include "server/http/body_sink.h"
 #include "server/authenticate.h"
 #include "server/error_response.h"
 #include "server/routes.h"
 
 namespace keel::server {
+
+namespace {
+// Requests whose bodies are streamed to disk rather than buffered (mlflow-artifacts uploads).
+constexpr std::string_view kStreamedUploadPrefix = "/api/2.0/mlflow-artifacts/artifacts/";
+}  // namespace
 
 ApiServer::ApiServer(Services services, ApiServerOptions options)
     : services_(services), options_(std::move(options)) {}
@@ -39,6 +47,26 @@ Status ApiServer::Start() {
   http_options.port = static_cast<uint16_t>(options_.port);
   http_options.worker_threads = options_.worker_threads;
   http_options.limits.max_request_body_bytes = options_.max_request_body_bytes;
+  if (!options_.spool_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(options_.spool_dir, ec);
+    if (ec) {
+      return Status::IOError("cannot create the upload spool directory '" + options_.spool_dir +
+                             "': " + ec.message());
+    }
+    http_options.limits.max_streamed_body_bytes = options_.max_streamed_body_bytes;
+    http_options.limits.body_sink_factory =
+        [this](const http::Request& head) -> Result<std::unique_ptr<http::BodySink>> {
+      // Only artifact uploads stream, and only for a caller whose token is good: anyone else
+      // stays under the in-memory limit and is refused by Handle() as usual.
+      if (head.method != "PUT" || head.path.rfind(kStreamedUploadPrefix, 0) != 0 ||
+          !Authenticate(*services_.catalog, head).ok()) {
+        return std::unique_ptr<http::BodySink>();
+      }
+      KEEL_ASSIGN_OR_RETURN(auto sink, http::FileBodySink::Create(options_.spool_dir));
+      return std::unique_ptr<http::BodySink>(std::move(sink));
+    };
+  }
   http_ = std::make_unique<http::HttpServer>(
       http_options, [this](const http::Request& request) { return Handle(request); });
   return http_->Start();

@@ -16,6 +16,12 @@ struct ApiServerOptions {
   int worker_threads = 16;
   // Largest request body accepted. Default: 64 MiB.
   size_t max_request_body_bytes = 64u << 20;
+  // Directory where artifact uploads are spooled as they stream in (so that they may exceed
+  // max_request_body_bytes without using memory); it should be on the artifact store's file
+  // system so that finished uploads move into place by rename. Empty: no streaming uploads.
+  std::string spool_dir;
+  // Largest streamed upload. Default: 16 GiB.
+  uint64_t max_streamed_body_bytes = uint64_t{16} << 30;
 };
 
 // `keel server`: the HTTP API over the services. Every request goes through one path:

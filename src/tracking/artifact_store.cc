@@ -34,6 +34,11 @@ class Fd {
   }
   int get() const { return fd_; }
   bool ok() const { return fd_ >= 0; }
+  int release() {
+    int fd = fd_;
+    fd_ = -1;
+    return fd;
+  }
 
  private:
   int fd_;
@@ -121,75 +126,130 @@ Result<std::string> ArtifactStore::NormalizeRelativePath(std::string_view path,
   return out;
 }
 
-Status ArtifactStore::Put(std::string_view base, std::string_view path, std::string_view data) {
+Result<ArtifactStore::Parent> ArtifactStore::OpenParent(std::string_view base,
+                                                        std::string_view path,
+                                                        bool create) const {
   KEEL_ASSIGN_OR_RETURN(std::string clean_base, NormalizeRelativePath(base, options_));
   KEEL_ASSIGN_OR_RETURN(std::string clean, NormalizeRelativePath(path, options_));
   if (clean.empty()) return Refused("it names no file");
-  std::error_code ec;
-  std::filesystem::create_directories(root_, ec);
-  if (ec) return Status::IOError("cannot create the artifact root: " + ec.message());
+  if (create) {
+    std::error_code ec;
+    std::filesystem::create_directories(root_, ec);
+    if (ec) return Status::IOError("cannot create the artifact root: " + ec.message());
+  }
   Fd root(::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!root.ok()) return IoError("open artifact root", errno);
-  std::vector<std::string> segments = Segments(clean_base.empty() ? clean : clean_base + "/" + clean);
-  KEEL_ASSIGN_OR_RETURN(Fd dir, WalkDirs(root.get(), segments, segments.size() - 1, true));
-  const std::string& name = segments.back();
-  std::string tmp = "." + name.substr(0, 64) + ".tmp-" + NewId().substr(0, 12);
-  Fd file(::openat(dir.get(), tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                   0644));
-  if (!file.ok()) return IoError("create artifact", errno);
-  while (!data.empty()) {
-    ssize_t w = ::write(file.get(), data.data(), data.size());
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0) {
-      int err = errno;
-      ::unlinkat(dir.get(), tmp.c_str(), 0);
-      return IoError("write artifact", err);
-    }
-    data.remove_prefix(static_cast<size_t>(w));
+  if (!root.ok()) {
+    if (!create) return Status::NotFound("artifact not found");
+    return IoError("open artifact root", errno);
   }
-  if (::fsync(file.get()) != 0) {
-    int err = errno;
-    ::unlinkat(dir.get(), tmp.c_str(), 0);
-    return IoError("sync artifact", err);
-  }
-  // Refuse to replace a directory or a symlink at the final name.
+  std::vector<std::string> segments =
+      Segments(clean_base.empty() ? clean : clean_base + "/" + clean);
+  KEEL_ASSIGN_OR_RETURN(Fd dir, WalkDirs(root.get(), segments, segments.size() - 1, create));
+  return Parent{dir.release(), segments.back()};
+}
+
+namespace {
+
+// Moves the finished temporary file `tmp` of directory `dir` to `name`, refusing to replace a
+// directory or a symlink. Removes `tmp` on failure.
+Status Install(int dir, const std::string& tmp, const std::string& name) {
   struct stat st;
-  if (::fstatat(dir.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode)) {
-    ::unlinkat(dir.get(), tmp.c_str(), 0);
+  if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode)) {
+    ::unlinkat(dir, tmp.c_str(), 0);
     return Refused("it names a directory or a link, not a file");
   }
-  if (::renameat(dir.get(), tmp.c_str(), dir.get(), name.c_str()) != 0) {
+  if (::renameat(dir, tmp.c_str(), dir, name.c_str()) != 0) {
     int err = errno;
-    ::unlinkat(dir.get(), tmp.c_str(), 0);
+    ::unlinkat(dir, tmp.c_str(), 0);
     return IoError("rename artifact", err);
   }
-  ::fsync(dir.get());
+  ::fsync(dir);
   return Status::OK();
 }
 
-Result<std::string> ArtifactStore::Get(std::string_view base, std::string_view path) const {
-  KEEL_ASSIGN_OR_RETURN(std::string clean_base, NormalizeRelativePath(base, options_));
-  KEEL_ASSIGN_OR_RETURN(std::string clean, NormalizeRelativePath(path, options_));
-  if (clean.empty()) return Refused("it names no file");
-  Fd root(::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!root.ok()) return Status::NotFound("artifact not found");
-  std::vector<std::string> segments = Segments(clean_base.empty() ? clean : clean_base + "/" + clean);
-  KEEL_ASSIGN_OR_RETURN(Fd dir, WalkDirs(root.get(), segments, segments.size() - 1, false));
-  Fd file(::openat(dir.get(), segments.back().c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-  if (!file.ok()) return IoError("open artifact", errno);
-  struct stat st;
-  if (::fstat(file.get(), &st) != 0) return IoError("stat artifact", errno);
-  if (!S_ISREG(st.st_mode)) return Refused("it names a directory, not a file");
-  std::string out(static_cast<size_t>(st.st_size), '\0');
-  size_t got = 0;
-  while (got < out.size()) {
-    ssize_t r = ::read(file.get(), out.data() + got, out.size() - got);
-    if (r < 0 && errno == EINTR) continue;
-    if (r < 0) return IoError("read artifact", errno);
-    if (r == 0) break;
-    got += static_cast<size_t>(r);
+std::string TempName(const std::string& name) {
+  return "." + name.substr(0, 64) + ".tmp-" + NewId().substr(0, 12);
+}
+
+Status WriteAll(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t w = ::write(fd, data.data(), data.size());
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) return IoError("write artifact", errno);
+    data.remove_prefix(static_cast<size_t>(w));
   }
-  out.resize(got);
+  return Status::OK();
+}
+
+}  // namespace
+
+Status ArtifactStore::Put(std::string_view base, std::string_view path, std::string_view data) {
+  KEEL_ASSIGN_OR_RETURN(Parent parent, OpenParent(base, path, true));
+  Fd dir(parent.dir_fd);
+  std::string tmp = TempName(parent.name);
+  Fd file(::openat(dir.get(), tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                   0644));
+  if (!file.ok()) return IoError("create artifact", errno);
+  Status s = WriteAll(file.get(), data);
+  if (s.ok() && ::fsync(file.get()) != 0) s = IoError("sync artifact", errno);
+  if (!s.ok()) {
+    ::unlinkat(dir.get(), tmp.c_str(), 0);
+    return s;
+  }
+  return Install(dir.get(), tmp, parent.name);
+}
+
+Status ArtifactStore::PutFile(std::string_view base, std::string_view path,
+                              const std::string& source) {
+  KEEL_ASSIGN_OR_RETURN(Parent parent, OpenParent(base, path, true));
+  Fd dir(parent.dir_fd);
+  std::string tmp = TempName(parent.name);
+  if (::renameat(AT_FDCWD, source.c_str(), dir.get(), tmp.c_str()) == 0) {
+    return Install(dir.get(), tmp, parent.name);
+  }
+  if (errno != EXDEV) return IoError("move uploaded artifact", errno);
+  // Another file system: copy in bounded chunks.
+  Fd in(::open(source.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  if (!in.ok()) return IoError("open uploaded artifact", errno);
+  Fd out(::openat(dir.get(), tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                  0644));
+  if (!out.ok()) return IoError("create artifact", errno);
+  std::string buf(1 << 20, '\0');
+  Status s;
+  while (s.ok()) {
+    ssize_t r = ::read(in.get(), buf.data(), buf.size());
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) {
+      s = IoError("read uploaded artifact", errno);
+      break;
+    }
+    if (r == 0) break;
+    s = WriteAll(out.get(), std::string_view(buf.data(), static_cast<size_t>(r)));
+  }
+  if (s.ok() && ::fsync(out.get()) != 0) s = IoError("sync artifact", errno);
+  if (!s.ok()) {
+    ::unlinkat(dir.get(), tmp.c_str(), 0);
+    return s;
+  }
+  ::unlink(source.c_str());
+  return Install(dir.get(), tmp, parent.name);
+}
+
+Result<std::unique_ptr<RandomAccessFile>> ArtifactStore::Open(std::string_view base,
+                                                              std::string_view path) const {
+  KEEL_ASSIGN_OR_RETURN(Parent parent, OpenParent(base, path, false));
+  Fd dir(parent.dir_fd);
+  int fd = ::openat(dir.get(), parent.name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return IoError("open artifact", errno);
+  auto file = RandomAccessFileFromFd(fd, "artifact");
+  if (!file.ok()) return Refused("it names a directory, not a file");
+  return file;
+}
+
+Result<std::string> ArtifactStore::Get(std::string_view base, std::string_view path) const {
+  KEEL_ASSIGN_OR_RETURN(auto file, Open(base, path));
+  std::string out;
+  KEEL_RETURN_IF_ERROR(file->ReadAt(0, file->size(), &out));
   return out;
 }
 

@@ -1,10 +1,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/fs/file_system.h"
 #include "common/result.h"
 
 namespace keel::tracking {
@@ -43,7 +45,14 @@ class ArtifactStore {
                                                    const ArtifactStoreOptions& options = {});
 
   Status Put(std::string_view base, std::string_view path, std::string_view data);
+  // Moves the finished file `source` (e.g. a streamed upload spooled to disk) into place as
+  // `path`, by rename when it is on the same file system, else by copy; `source` is gone after
+  // success. Atomic like Put.
+  Status PutFile(std::string_view base, std::string_view path, const std::string& source);
   Result<std::string> Get(std::string_view base, std::string_view path) const;
+  // Opens a file for streaming reads (large downloads) with the same checks as Get.
+  Result<std::unique_ptr<RandomAccessFile>> Open(std::string_view base,
+                                                 std::string_view path) const;
   // Direct children of the directory `path`, sorted by name; empty when it does not exist.
   // Listing a file gives an empty list, as MLflow's local repository does.
   Result<std::vector<ArtifactEntry>> List(std::string_view base, std::string_view path) const;
@@ -53,6 +62,13 @@ class ArtifactStore {
   const std::string& root() const { return root_; }
 
  private:
+  // The opened (O_NOFOLLOW-walked) parent directory of base/path and the file's name.
+  struct Parent {
+    int dir_fd;  // owned by the caller
+    std::string name;
+  };
+  Result<Parent> OpenParent(std::string_view base, std::string_view path, bool create) const;
+
   std::string root_;
   ArtifactStoreOptions options_;
 };

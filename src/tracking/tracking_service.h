@@ -176,6 +176,12 @@ class TrackingService {
                         std::string_view data);
   Result<std::string> DownloadArtifact(const catalog::Principal& caller,
                                        std::string_view proxy_path) const;
+  // Streaming forms for large files: the upload is a finished file (moved into place), the
+  // download an open file.
+  Status UploadArtifactFile(const catalog::Principal& caller, std::string_view proxy_path,
+                            const std::string& file);
+  Result<std::unique_ptr<RandomAccessFile>> OpenArtifact(const catalog::Principal& caller,
+                                                         std::string_view proxy_path) const;
   Result<std::vector<ArtifactEntry>> ListProxyArtifacts(const catalog::Principal& caller,
                                                         std::string_view proxy_path) const;
   Status DeleteArtifact(const catalog::Principal& caller, std::string_view proxy_path);

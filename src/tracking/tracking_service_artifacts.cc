@@ -69,6 +69,21 @@ Result<std::string> TrackingService::DownloadArtifact(const catalog::Principal& 
   return artifacts_->Get(parts.first, parts.second);
 }
 
+Status TrackingService::UploadArtifactFile(const catalog::Principal& caller,
+                                           std::string_view proxy_path, const std::string& file) {
+  KEEL_ASSIGN_OR_RETURN(auto parts,
+                        AuthorizeProxyPath(caller, proxy_path, PermissionLevel::kCanEdit));
+  if (parts.second.empty()) return Status::InvalidArgument("the artifact path names no file");
+  return artifacts_->PutFile(parts.first, parts.second, file);
+}
+
+Result<std::unique_ptr<RandomAccessFile>> TrackingService::OpenArtifact(
+    const catalog::Principal& caller, std::string_view proxy_path) const {
+  KEEL_ASSIGN_OR_RETURN(auto parts,
+                        AuthorizeProxyPath(caller, proxy_path, PermissionLevel::kCanRead));
+  return artifacts_->Open(parts.first, parts.second);
+}
+
 Result<std::vector<ArtifactEntry>> TrackingService::ListProxyArtifacts(
     const catalog::Principal& caller, std::string_view proxy_path) const {
   KEEL_ASSIGN_OR_RETURN(auto parts,

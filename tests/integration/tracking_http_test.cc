@@ -93,6 +93,45 @@ TEST_F(TrackingHttpTest, ArtifactsFollowExperimentPermissions) {
   EXPECT_EQ(As(bob_token_).Call("PUT", path, "theirs")->status, 403);
 }
 
+// Uploads larger than the 64 MiB in-memory request limit stream to disk and move into the
+// artifact store; downloads stream back. Only an authenticated caller may stream: anyone else
+// stays under the in-memory limit.
+TEST_F(TrackingHttpTest, ArtifactsLargerThanTheRequestLimitStreamBothWays) {
+  auto [exp, run] = NewRun(*admin_, "/Shared/large-artifacts");
+  std::string path =
+      "/api/2.0/mlflow-artifacts/artifacts/" + exp + "/" + run + "/artifacts/model/weights.bin";
+  std::string data((80u << 20) + 17, '\0');  // 80 MiB + 17 bytes
+  uint64_t x = 88172645463325252ull;
+  for (char& c : data) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    c = static_cast<char>(x);
+  }
+  auto put = admin_->Call("PUT", path, data);
+  ASSERT_TRUE(put.ok()) << put.status().ToString();
+  ASSERT_EQ(put->status, 200) << put->body;
+  auto listed = admin_->Get("/api/2.0/mlflow/artifacts/list?run_id=" + run + "&path=model");
+  ASSERT_EQ(listed->status, 200);
+  EXPECT_EQ(listed->json.Find("files")->as_array()[0].Find("file_size")->as_int(),
+            static_cast<int64_t>(data.size()));
+  auto got = admin_->Get(path);
+  ASSERT_TRUE(got.ok());
+  ASSERT_EQ(got->status, 200);
+  EXPECT_EQ(got->body.size(), data.size());
+  EXPECT_TRUE(got->body == data);
+  // Nothing is left in the spool directory.
+  std::string spool = home() + "/storage/.uploads";
+  ASSERT_TRUE(std::filesystem::exists(spool));
+  EXPECT_TRUE(std::filesystem::is_empty(spool));
+  // Without a valid token the same upload is refused before its body is read.
+  testutil::ApiClient stranger("127.0.0.1", server_->port(), "not-a-token");
+  auto refused = stranger.Call("PUT", path + ".2", data);
+  ASSERT_TRUE(refused.ok());
+  EXPECT_EQ(refused->status, 413) << refused->body;
+  EXPECT_TRUE(std::filesystem::is_empty(spool));
+}
+
 TEST_F(TrackingHttpTest, ThirtyTwoClientsLoggingAtOnceLoseNoMetricPoint) {
   auto [exp, shared_run] = NewRun(*admin_, "/Shared/concurrency");
   constexpr int kClients = 32, kBatches = 10, kPerBatch = 100;

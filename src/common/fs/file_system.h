@@ -64,6 +64,11 @@ class FileSystem {
   virtual Status Rename(const std::string& from, const std::string& to) = 0;
 };
 
+// A RandomAccessFile over an open file descriptor, which it takes over (closed on error too);
+// `name` is used in messages. For callers that open files themselves (e.g. with O_NOFOLLOW
+// relative to a directory). Refuses directories.
+Result<std::unique_ptr<RandomAccessFile>> RandomAccessFileFromFd(int fd, std::string name);
+
 // "a/b" joined with "c" -> "a/b/c".
 std::string JoinPath(std::string_view a, std::string_view b);
 

@@ -51,6 +51,25 @@ class PosixRandomAccessFile : public RandomAccessFile {
   std::string path_;
 };
 
+}  // namespace
+
+Result<std::unique_ptr<RandomAccessFile>> RandomAccessFileFromFd(int fd, std::string name) {
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    int err = errno;
+    ::close(fd);
+    return ErrnoStatus("cannot stat", name, err);
+  }
+  if (S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    return Status::InvalidArgument("'" + name + "' is a directory, not a file");
+  }
+  return std::unique_ptr<RandomAccessFile>(
+      new PosixRandomAccessFile(fd, static_cast<uint64_t>(st.st_size), std::move(name)));
+}
+
+namespace {
+
 class PosixWritableFile : public WritableFile {
  public:
   PosixWritableFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
@@ -106,18 +125,7 @@ class PosixFileSystem : public FileSystem {
   Result<std::unique_ptr<RandomAccessFile>> OpenForRead(const std::string& path) override {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return ErrnoStatus("cannot open", path, errno);
-    struct stat st;
-    if (::fstat(fd, &st) != 0) {
-      int err = errno;
-      ::close(fd);
-      return ErrnoStatus("cannot stat", path, err);
-    }
-    if (S_ISDIR(st.st_mode)) {
-      ::close(fd);
-      return Status::InvalidArgument("'" + path + "' is a directory, not a file");
-    }
-    return std::unique_ptr<RandomAccessFile>(
-        new PosixRandomAccessFile(fd, static_cast<uint64_t>(st.st_size), path));
+    return RandomAccessFileFromFd(fd, path);
   }
 
   Result<std::unique_ptr<WritableFile>> OpenForWrite(const std::string& path) override {

@@ -47,15 +47,23 @@ Result<http::Response> ListArtifacts(Services& s, const RequestContext& ctx) {
 }
 
 Result<http::Response> UploadArtifact(Services& s, const RequestContext& ctx) {
-  KEEL_RETURN_IF_ERROR(
-      s.tracking->UploadArtifact(ctx.caller(), ctx.PathParam("path"), ctx.request().body));
+  const http::Request& request = ctx.request();
+  if (!request.body_file.empty()) {  // streamed to disk by the server
+    KEEL_RETURN_IF_ERROR(
+        s.tracking->UploadArtifactFile(ctx.caller(), ctx.PathParam("path"), request.body_file));
+  } else {
+    KEEL_RETURN_IF_ERROR(
+        s.tracking->UploadArtifact(ctx.caller(), ctx.PathParam("path"), request.body));
+  }
   return http::Response::Json(200, json::Value::MakeObject());
 }
 
 Result<http::Response> DownloadArtifact(Services& s, const RequestContext& ctx) {
-  KEEL_ASSIGN_OR_RETURN(std::string data,
-                        s.tracking->DownloadArtifact(ctx.caller(), ctx.PathParam("path")));
-  return http::Response::Text(200, std::move(data), "application/octet-stream");
+  KEEL_ASSIGN_OR_RETURN(auto file, s.tracking->OpenArtifact(ctx.caller(), ctx.PathParam("path")));
+  http::Response response;
+  response.content_type = "application/octet-stream";
+  response.body_stream = std::move(file);
+  return response;
 }
 
 Result<http::Response> ListProxyArtifacts(Services& s, const RequestContext& ctx) {

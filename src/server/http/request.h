@@ -62,6 +62,10 @@ struct Request {
   int version_minor = 1;     // HTTP/1.<version_minor>: 0 or 1
   Headers headers;
   std::string body;         // de-chunked
+  // When the body was streamed to disk (RequestParserOptions::body_sink_factory): the file that
+  // holds it, and `body` is empty. The server removes the file after the handler returns, so a
+  // handler that keeps the bytes renames it away.
+  std::string body_file;
   std::string remote_addr;  // "127.0.0.1:54321"; empty outside a server
   bool keep_alive = true;   // whether the client wants the connection kept open
 

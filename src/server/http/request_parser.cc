@@ -68,7 +68,7 @@ RequestParser::State RequestParser::state() const {
 
 bool RequestParser::expects_continue() const {
   return expect_continue_ && !continue_sent_ &&
-         (phase_ == Phase::kBodyLength || phase_ == Phase::kChunkSize) && request_.body.empty();
+         (phase_ == Phase::kBodyLength || phase_ == Phase::kChunkSize) && body_bytes_ == 0;
 }
 
 void RequestParser::Reset() {
@@ -83,6 +83,8 @@ void RequestParser::Reset() {
   continue_sent_ = false;
   error_status_ = 0;
   error_message_.clear();
+  sink_.reset();  // an unfinished spool file is removed by its sink
+  body_bytes_ = 0;
 }
 
 void RequestParser::Fail(int status, std::string message) {
@@ -90,6 +92,35 @@ void RequestParser::Fail(int status, std::string message) {
   error_status_ = status;
   error_message_ = std::move(message);
   line_.clear();
+  sink_.reset();
+}
+
+uint64_t RequestParser::body_limit() const {
+  return sink_ ? options_.max_streamed_body_bytes : options_.max_request_body_bytes;
+}
+
+void RequestParser::AppendBody(std::string_view bytes) {
+  body_bytes_ += bytes.size();
+  if (!sink_) {
+    request_.body.append(bytes.data(), bytes.size());
+    return;
+  }
+  Status s = sink_->Append(bytes);
+  if (!s.ok()) Fail(500, s.message());
+}
+
+size_t RequestParser::Feed(std::string_view data) {
+  size_t used = FeedPhases(data);
+  if (phase_ == Phase::kDone && sink_) {
+    Result<std::string> file = sink_->Finish();
+    sink_.reset();
+    if (file.ok()) {
+      request_.body_file = std::move(*file);
+    } else {
+      Fail(500, file.status().message());
+    }
+  }
+  return used;
 }
 
 bool RequestParser::ReadLine(std::string_view data, size_t limit, int status_if_long,
@@ -120,7 +151,7 @@ bool RequestParser::ReadLine(std::string_view data, size_t limit, int status_if_
   return true;
 }
 
-size_t RequestParser::Feed(std::string_view data) {
+size_t RequestParser::FeedPhases(std::string_view data) {
   size_t pos = 0;
   while (pos < data.size()) {
     std::string_view rest = data.substr(pos);
@@ -176,7 +207,8 @@ size_t RequestParser::Feed(std::string_view data) {
       case Phase::kChunkData: {
         size_t take = static_cast<size_t>(
             std::min<uint64_t>(body_remaining_, static_cast<uint64_t>(rest.size())));
-        request_.body.append(rest.data(), take);
+        AppendBody(rest.substr(0, take));
+        if (phase_ == Phase::kError) return pos;
         body_remaining_ -= take;
         pos += take;
         if (body_remaining_ == 0) {
@@ -331,10 +363,15 @@ void RequestParser::FinishHeaders() {
       rest.remove_prefix(comma + 1);
     }
   }
-  if (content_length > options_.max_request_body_bytes) {
+  if (options_.body_sink_factory && (chunked || content_length > 0)) {
+    Result<std::unique_ptr<BodySink>> sink = options_.body_sink_factory(request_);
+    if (!sink.ok()) return Fail(500, sink.status().message());
+    sink_ = std::move(*sink);
+  }
+  if (content_length > body_limit()) {
     return Fail(413, "request body of " + std::to_string(content_length) +
-                         " bytes exceeds the limit of " +
-                         std::to_string(options_.max_request_body_bytes) + " bytes");
+                         " bytes exceeds the limit of " + std::to_string(body_limit()) +
+                         " bytes");
   }
 
   if (request_.version_minor == 1) {
@@ -365,9 +402,9 @@ void RequestParser::ParseChunkSizeLine() {
     if (d < 0) return Fail(400, "malformed chunk size");
     size = size * 16 + static_cast<uint64_t>(d);
   }
-  if (size > options_.max_request_body_bytes - request_.body.size()) {
+  if (size > body_limit() - body_bytes_) {
     return Fail(413, "chunked request body exceeds the limit of " +
-                         std::to_string(options_.max_request_body_bytes) + " bytes");
+                         std::to_string(body_limit()) + " bytes");
   }
   if (size == 0) {
     phase_ = Phase::kTrailerLine;

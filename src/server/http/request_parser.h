@@ -2,9 +2,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
+#include "server/http/body_sink.h"
 #include "server/http/request.h"
 
 namespace keel::http {
@@ -29,6 +32,14 @@ struct RequestParserOptions {
   // Largest request body after de-chunking. Larger: 413, decided from Content-Length before
   // any body byte is read. Default: 64 MiB.
   size_t max_request_body_bytes = kDefaultMaxRequestBodyBytes;
+
+  // Streaming bodies: once the headers are parsed, this is asked for a sink; when it returns
+  // one, the body goes there as it arrives (memory stays bounded), may be as large as
+  // max_streamed_body_bytes, and the request arrives with `body_file` set and `body` empty.
+  // Returning nullptr (or an error, answered with 500) keeps the body in memory. Default: none.
+  std::function<Result<std::unique_ptr<BodySink>>(const Request& head)> body_sink_factory;
+  static constexpr uint64_t kDefaultMaxStreamedBodyBytes = uint64_t{16} << 30;
+  uint64_t max_streamed_body_bytes = kDefaultMaxStreamedBodyBytes;
 };
 
 // An incremental HTTP/1.1 request parser (RFC 9112). Bytes are fed as they arrive, in pieces of
@@ -103,6 +114,9 @@ class RequestParser {
   void FinishHeaders();
   void ParseChunkSizeLine();
   void Fail(int status, std::string message);
+  size_t FeedPhases(std::string_view data);
+  void AppendBody(std::string_view bytes);
+  uint64_t body_limit() const;
 
   RequestParserOptions options_;
   Phase phase_ = Phase::kRequestLine;
@@ -116,6 +130,8 @@ class RequestParser {
   bool continue_sent_ = false;
   int error_status_ = 0;
   std::string error_message_;
+  std::unique_ptr<BodySink> sink_;  // set when the body is streamed
+  uint64_t body_bytes_ = 0;         // body bytes received so far
 };
 
 }  // namespace keel::http

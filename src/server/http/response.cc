@@ -173,12 +173,14 @@ std::string SerializeResponse(const Response& response, bool keep_alive, bool he
   }
   if (!no_body) {
     out += "Content-Length: ";
-    out += std::to_string(response.body.size());
+    out += std::to_string(response.body_stream ? response.body_stream->size()
+                                               : response.body.size());
     out += "\r\n";
   }
   out += keep_alive ? "Connection: keep-alive\r\n" : "Connection: close\r\n";
   out += "\r\n";
-  if (!head_only && !no_body) out += response.body;
+  // A streamed body is sent by the server after this head.
+  if (!head_only && !no_body && !response.body_stream) out += response.body;
   return out;
 }
 

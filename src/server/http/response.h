@@ -1,8 +1,10 @@
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 
+#include "common/fs/file_system.h"
 #include "common/json.h"
 #include "server/http/request.h"
 
@@ -20,6 +22,9 @@ struct Response {
   std::string content_type;  // empty: no Content-Type header
   Headers headers;           // extra headers (must not contain CR, LF or NUL)
   std::string body;
+  // A body too large for memory (artifact downloads): when set, the server sends its size as
+  // Content-Length and streams its bytes in chunks; `body` is ignored.
+  std::shared_ptr<const RandomAccessFile> body_stream;
 
   // `body` serialised compactly, with Content-Type application/json.
   static Response Json(int status, const json::Value& body);
@@ -39,7 +44,7 @@ std::string_view StatusReason(int status);
 // 501/505 → NOT_IMPLEMENTED, 404 → ENDPOINT_NOT_FOUND, other 5xx → INTERNAL_ERROR).
 std::string_view ErrorCodeForStatus(int status);
 
-// Serialises the status line, headers and (unless `head_only`) the body. Adds Content-Length
+// Serialises the status line, headers and (unless `head_only` or the body is streamed) the body. Adds Content-Length
 // (except for 1xx/204/304), Content-Type when set, and "Connection: close" or "keep-alive".
 // Header fields containing CR, LF or NUL are dropped rather than allowing response splitting.
 std::string SerializeResponse(const Response& response, bool keep_alive, bool head_only);

@@ -22,6 +22,7 @@ namespace {
 
 // Bytes read from a socket per recv() call.
 constexpr size_t kReadChunkBytes = 64 * 1024;
+constexpr uint64_t kStreamChunkBytes = 1 << 20;  // bytes read from a streamed body at a time
 // After refusing a request (e.g. 413) the server stops writing, then discards at most this
 // many further bytes, for at most kLingerMillis, so that the client reads the error instead
 // of a connection reset.
@@ -399,6 +400,7 @@ bool HttpServer::ProcessBuffered(Connection* conn) {
         request.remote_addr = conn->remote;
         int64_t start_ms = MonotonicMillis();
         Response response = InvokeHandler(request);
+        if (!request.body_file.empty()) ::unlink(request.body_file.c_str());  // spooled body
         bool keep_alive = request.keep_alive;
         {
           std::lock_guard<std::mutex> lock(mu_);
@@ -425,6 +427,20 @@ bool HttpServer::WriteResponse(Connection* conn, const Response& response, bool 
                                bool head_only) {
   std::string bytes = SerializeResponse(response, keep_alive, head_only);
   Status s = SendAll(conn->fd.get(), bytes, MonotonicMillis() + options_.write_timeout_millis);
+  if (s.ok() && response.body_stream && !head_only) {
+    // Stream in chunks; each chunk gets the write timeout anew, so a slow but live client
+    // can download a large file while a stalled one is still cut off.
+    const RandomAccessFile& file = *response.body_stream;
+    std::string chunk;
+    for (uint64_t offset = 0; s.ok() && offset < file.size(); offset += chunk.size()) {
+      s = file.ReadAt(offset, std::min<uint64_t>(kStreamChunkBytes, file.size() - offset), &chunk);
+      if (s.ok() && chunk.empty()) s = Status::IOError("file shrank while it was being sent");
+      if (s.ok()) {
+        s = SendAll(conn->fd.get(), chunk, MonotonicMillis() + options_.write_timeout_millis);
+      }
+    }
+    // The head promised Content-Length bytes: after a failure the connection must close.
+  }
   if (!s.ok()) {
     KEEL_LOG(kDebug) << "could not write the response to " << conn->remote << ": " << s.message();
     return false;
