@@ -59,7 +59,10 @@ bool Args::BoolFlag(std::string_view name) {
 namespace {
 // Flags that take no value; every other `--name` (without '=') owns the word after it, so that
 // `keel catalogs --home DIR list` never reads DIR as a positional.
-bool IsBooleanFlag(std::string_view word) { return word == "--force" || word == "--help"; }
+bool IsBooleanFlag(std::string_view word) {
+  return word == "--force" || word == "--help" || word == "--dry-run" ||
+         word == "--merge-schema" || word == "--allow-short-retention";
+}
 }  // namespace
 
 std::optional<std::string> Args::OptionalPositional() {
@@ -72,7 +75,10 @@ std::optional<std::string> Args::OptionalPositional() {
     }
     bool is_flag = !after_dashdash && words_[i].rfind("--", 0) == 0 && words_[i].size() > 2;
     if (is_flag) {
-      if (words_[i].find('=') == std::string::npos && !IsBooleanFlag(words_[i])) ++i;
+      // A flag already taken by BoolFlag owns no value either.
+      if (!taken_[i] && words_[i].find('=') == std::string::npos && !IsBooleanFlag(words_[i])) {
+        ++i;
+      }
       continue;
     }
     if (taken_[i]) continue;

@@ -16,6 +16,18 @@ TEST(ArgsTest, FlagValuesAreNeverTakenAsPositionals) {
   EXPECT_TRUE(args.Finish().ok());
 }
 
+TEST(ArgsTest, ValuelessFlagsBeforeAPositionalDoNotSwallowIt) {
+  Args args({"vacuum", "--dry-run", "dev.default.m", "--home", "H"});
+  EXPECT_EQ(*args.OptionalPositional(), "vacuum");
+  EXPECT_EQ(*args.OptionalPositional(), "dev.default.m");
+  EXPECT_TRUE(args.BoolFlag("dry-run"));
+  // A boolean flag the command read first owns no value either, whatever its name.
+  Args taken({"write", "--some-switch", "dev.t"});
+  EXPECT_EQ(*taken.OptionalPositional(), "write");
+  EXPECT_TRUE(taken.BoolFlag("some-switch"));
+  EXPECT_EQ(*taken.OptionalPositional(), "dev.t");
+}
+
 TEST(ArgsTest, LeftoverFlagsAndWordsAreErrors) {
   Args typo({"list", "--colour", "red"});
   EXPECT_EQ(*typo.OptionalPositional(), "list");

@@ -76,13 +76,20 @@ Result<Column> AdaptColumn(Column c, const DataType& target, std::string_view wh
     c.type = target;
     return c;
   }
-  if (from == TypeId::kDecimal && to == TypeId::kDecimal && target.scale >= c.type.scale &&
-      target.precision - target.scale >= c.type.precision - c.type.scale) {
-    if (target.scale != c.type.scale) {
-      for (auto& d : c.dec) {
+  // Decimals rescale to a scale at least as large; a narrower precision is fine as long as
+  // every value fits (e.g. UPDATE SET price = price * 2 computes decimal(38,2)).
+  if (from == TypeId::kDecimal && to == TypeId::kDecimal && target.scale >= c.type.scale) {
+    const batch::Int128 bound = batch::PowerOfTen(target.precision);
+    for (int64_t i = 0; i < c.length; ++i) {
+      batch::Int128& d = c.dec[i];
+      if (target.scale != c.type.scale) {
         auto scaled = batch::RescaleDecimal(d, c.type.scale, target.scale);
         if (!scaled) return Mismatch(what, c.type, target);
         d = *scaled;
+      }
+      if (c.IsValid(i) && (d >= bound || d <= -bound)) {
+        return Status::Corruption(std::string(what) + " holds a value too large for " +
+                                  target.ToString());
       }
     }
     c.type = target;

@@ -283,6 +283,26 @@ TEST_F(DeltaTableTest, DeleteUpdateAndRestore) {
   EXPECT_EQ((*history)[2].operation, "DELETE");
 }
 
+TEST_F(DeltaTableTest, UpdateFitsDecimalArithmeticBackIntoTheColumn) {
+  CreateTableOptions o;
+  o.schema.fields = {{"id", DataType::Primitive(TypeId::kLong), false},
+                     {"price", DataType::Decimal(6, 2), true}};
+  auto t = DeltaTable::Create(FileSystem::Default(), root_, o, options_);
+  ASSERT_TRUE(t.ok());
+  auto rows = batch::FromRows(o.schema, {Row{Value(int64_t{1}), Value(batch::Int128{1250})},
+                                         Row{Value(int64_t{2}), Value()}});
+  ASSERT_TRUE(t->Write(*rows).ok());
+  auto doubled = t->Update("", {{"price", "price * 2"}});
+  ASSERT_TRUE(doubled.ok()) << doubled.status().ToString();
+  EXPECT_EQ(ReadLines(*t), (std::vector<std::string>{R"({"id":1,"price":"25.00"})",
+                                                     R"({"id":2,"price":null})"}));
+  // A result that does not fit decimal(6,2) is refused and nothing changes.
+  EXPECT_EQ(t->Update("id = 1", {{"price", "price * 100000"}}).status().code(),
+            ErrorCode::kInvalidParameterValue);
+  EXPECT_EQ(ReadLines(*t).size(), 2u);
+  EXPECT_EQ((*t->Load())->version(), 2);
+}
+
 TEST_F(DeltaTableTest, MergeUpsertsOnKeys) {
   DeltaTable t = Create({"region"});
   ASSERT_TRUE(t.Write(People({Person(1, "a", "eu", 1), Person(2, "b", "us", 2)})).ok());
