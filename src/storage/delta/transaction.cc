@@ -142,8 +142,10 @@ void Transaction::MaybeCheckpoint(int64_t version) const {
                                              (*snapshot)->ToCheckpoint(options_.clock->NowMillis()))
                            : snapshot.status();
   // The commit is durable either way; a missing checkpoint only slows readers down.
-  if (!s.ok()) KEEL_LOG(kWarning) << "checkpoint of " << root << " at version " << version
-                                  << " failed: " << s.ToString();
+  if (!s.ok()) {
+    KEEL_LOG(kWarning) << "checkpoint of " << root << " at version " << version
+                       << " failed: " << s.ToString();
+  }
 }
 
 Result<int64_t> Transaction::Commit(const std::string& operation, json::Value parameters,
