@@ -9,6 +9,15 @@ namespace keel::tracking {
 
 namespace {
 
+// Attributes of MLflow's SearchLoggedModelsUtils.
+bool IsLoggedModelNumber(std::string_view key) {
+  return key == "creation_timestamp" || key == "last_updated_timestamp";
+}
+bool IsLoggedModelText(std::string_view key) {
+  return key == "name" || key == "model_id" || key == "model_type" || key == "status" ||
+         key == "source_run_id";
+}
+
 bool IsIdentChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-' ||
          c == ':' || c == '/';
@@ -260,6 +269,16 @@ class Parser {
       if (c->key == "creation_time" || c->key == "last_update_time") return need_number();
       return Error("invalid attribute key '" + c->key + "' for experiments");
     }
+    if (entity_ == SearchEntity::kLoggedModels && c->key_type == KeyType::kAttribute) {
+      if (IsLoggedModelNumber(c->key)) return need_number();
+      if (IsLoggedModelText(c->key)) return need_string(false);
+      return Error("invalid attribute key '" + c->key +
+                   "'; logged model attributes are name, model_id, model_type, status, "
+                   "source_run_id, creation_timestamp and last_updated_timestamp");
+    }
+    if (entity_ == SearchEntity::kLoggedModels && c->key_type == KeyType::kDataset) {
+      return Error("logged models cannot be filtered by datasets");
+    }
     switch (c->key_type) {
       case KeyType::kMetric: return need_number();
       case KeyType::kParam:
@@ -308,6 +327,14 @@ class Parser {
            o.key != "last_update_time")) {
         return Error("experiments can be ordered by name, experiment_id, creation_time or "
                      "last_update_time");
+      }
+      return o;
+    }
+    if (entity_ == SearchEntity::kLoggedModels) {
+      if (o.key_type == KeyType::kDataset ||
+          (o.key_type == KeyType::kAttribute && !IsLoggedModelNumber(o.key) &&
+           !IsLoggedModelText(o.key))) {
+        return Error("invalid order_by field '" + o.key + "' for logged models");
       }
       return o;
     }

@@ -24,11 +24,13 @@ namespace keel::tracking {
 // (run_name, status, user_id, artifact_uri) take strings with = != LIKE ILIKE; run_id also takes
 // IN / NOT IN; numeric attributes (start_time, end_time, created) take numbers; datasets (name,
 // digest, context) take strings with = != LIKE ILIKE IN NOT IN. For experiments: name with
-// = != LIKE ILIKE, tags, creation_time / last_update_time with numbers.
+// = != LIKE ILIKE, tags, creation_time / last_update_time with numbers. For logged models:
+// metrics, params, tags, string attributes (name, model_id, model_type, status, source_run_id)
+// and creation_timestamp / last_updated_timestamp with numbers.
 
 enum class KeyType { kMetric, kParam, kTag, kAttribute, kDataset };
 enum class CompareOp { kEq, kNe, kGt, kGe, kLt, kLe, kLike, kILike, kIn, kNotIn };
-enum class SearchEntity { kRuns, kExperiments };
+enum class SearchEntity { kRuns, kExperiments, kLoggedModels };
 
 struct FilterValue {
   bool is_number = false;

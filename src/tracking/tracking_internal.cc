@@ -4,9 +4,23 @@
 
 #include "common/base64.h"
 #include "common/json.h"
+#include "common/random.h"
 #include "tracking/run_store.h"
 
 namespace keel::tracking::internal {
+
+std::string GenerateRunName() {
+  static const char* kAdjectives[] = {"bold",  "calm",   "eager", "fleet", "gentle", "keen",
+                                      "lucid", "mellow", "nimble", "quiet", "sturdy", "vivid"};
+  static const char* kNouns[] = {"otter", "heron", "lynx",  "finch", "bison", "crane",
+                                 "gecko", "koala", "moose", "panda", "raven", "tapir"};
+  std::string random = NewId();
+  unsigned a = static_cast<unsigned char>(random[0]) % 12;
+  unsigned n = static_cast<unsigned char>(random[1]) % 12;
+  unsigned num = (static_cast<unsigned char>(random[2]) * 256u +
+                 static_cast<unsigned char>(random[3])) % 1000;
+  return std::string(kAdjectives[a]) + "-" + kNouns[n] + "-" + std::to_string(num);
+}
 
 Result<int64_t> ParseExperimentId(std::string_view id) {
   int64_t out = -1;

@@ -3,6 +3,7 @@
 // Lookups and permission checks shared by the files implementing TrackingService. Private to
 // src/tracking.
 
+#include <string>
 #include <string_view>
 
 #include "catalog/principal.h"
@@ -11,6 +12,10 @@
 #include "tracking/tracking_types.h"
 
 namespace keel::tracking::internal {
+
+// A readable name for a run or logged model nobody named, in MLflow's "adjective-noun-NNN"
+// style.
+std::string GenerateRunName();
 
 // "12" -> 12; INVALID_PARAMETER_VALUE for anything that is not a non-negative integer.
 Result<int64_t> ParseExperimentId(std::string_view id);

@@ -9,6 +9,7 @@
 #include "common/clock.h"
 #include "metastore/database.h"
 #include "tracking/artifact_store.h"
+#include "tracking/logged_model_types.h"
 #include "tracking/run_search_index.h"
 #include "tracking/tracking_types.h"
 
@@ -160,6 +161,36 @@ class TrackingService {
   Result<RunPage> SearchRuns(const catalog::Principal& caller,
                              const SearchRunsRequest& request) const;
 
+  // ---- logged models (MLflow 3) ------------------------------------------------------------
+  // A model belongs to an experiment: reading needs CAN_READ on it, everything else CAN_EDIT.
+  // Unknown and deleted model ids are RESOURCE_DOES_NOT_EXIST. Files go through the
+  // mlflow-artifacts proxy under the model's artifact_uri (<experiment>/models/<id>/artifacts).
+  Result<LoggedModel> CreateLoggedModel(const catalog::Principal& caller,
+                                        const CreateLoggedModelRequest& request);
+  Result<LoggedModel> GetLoggedModel(const catalog::Principal& caller,
+                                     std::string_view model_id) const;
+  // `status` is LOGGED_MODEL_READY or LOGGED_MODEL_UPLOAD_FAILED.
+  Result<LoggedModel> FinalizeLoggedModel(const catalog::Principal& caller,
+                                          std::string_view model_id, std::string_view status);
+  Status DeleteLoggedModel(const catalog::Principal& caller, std::string_view model_id);
+  Result<LoggedModel> SetLoggedModelTags(const catalog::Principal& caller,
+                                         std::string_view model_id,
+                                         const std::vector<KeyValue>& tags);
+  Status DeleteLoggedModelTag(const catalog::Principal& caller, std::string_view model_id,
+                              std::string_view key);
+  // Params are immutable, as for runs: a new value for a logged key is INVALID_PARAMETER_VALUE.
+  Status LogLoggedModelParams(const catalog::Principal& caller, std::string_view model_id,
+                              const std::vector<KeyValue>& params);
+  // Experiments the caller cannot read are PERMISSION_DENIED, as in runs/search.
+  Result<LoggedModelPage> SearchLoggedModels(const catalog::Principal& caller,
+                                             const SearchLoggedModelsRequest& request) const;
+  // runs/outputs: the run (CAN_EDIT) produced these models (each must exist).
+  Status LogOutputs(const catalog::Principal& caller, std::string_view run_id,
+                    const std::vector<ModelOutput>& models);
+  Result<ArtifactListing> ListLoggedModelArtifacts(const catalog::Principal& caller,
+                                                   std::string_view model_id,
+                                                   std::string_view path) const;
+
   // ---- artifacts --------------------------------------------------------------------------
   // Artifacts of a run under `path` (relative to its artifact root); needs CAN_READ.
   Result<ArtifactListing> ListRunArtifacts(const catalog::Principal& caller,
@@ -170,7 +201,8 @@ class TrackingService {
   Result<std::string> DownloadRunArtifact(const catalog::Principal& caller,
                                           std::string_view run_id, std::string_view path) const;
   // The mlflow-artifacts proxy. `proxy_path` is relative to mlflow-artifacts:/ and starts with
-  // the experiment id ("<experiment>/<run>/artifacts/..."); that experiment's permissions apply
+  // the experiment id ("<experiment>/<run>/artifacts/..." or, for logged models,
+  // "<experiment>/models/<model_id>/artifacts/..."); that experiment's permissions apply
   // (CAN_EDIT to upload or delete, CAN_READ to download or list).
   Status UploadArtifact(const catalog::Principal& caller, std::string_view proxy_path,
                         std::string_view data);
@@ -199,6 +231,17 @@ class TrackingService {
   // Run ids for a search: from the index when it is current, else SQL.
   Result<std::vector<std::string>> FindRunIds(metastore::Transaction& tx,
                                               const RunSearchQuery& query) const;
+
+  // The active model, with `needed` checked on its experiment, params loaded.
+  Result<LoggedModel> FindLoggedModelFor(metastore::Transaction& tx,
+                                         const catalog::Principal& caller,
+                                         std::string_view model_id,
+                                         PermissionLevel needed) const;
+
+  // Records the metrics that carry a model_id on those models too (CAN_EDIT on each model's
+  // experiment); unknown models are RESOURCE_DOES_NOT_EXIST.
+  Status LogModelMetrics(metastore::Transaction& tx, const catalog::Principal& caller,
+                         std::string_view run_id, const std::vector<Metric>& metrics);
 
   // Splits a proxy path into its experiment id and the rest, checking `needed` on it.
   Result<std::pair<std::string, std::string>> AuthorizeProxyPath(const catalog::Principal& caller,

@@ -23,20 +23,6 @@ namespace {
 
 constexpr std::string_view kRunNameTag = "mlflow.runName";
 
-// A readable name for a run nobody named, in MLflow's "adjective-noun-NNN" style.
-std::string GenerateRunName() {
-  static const char* kAdjectives[] = {"bold",  "calm",   "eager", "fleet", "gentle", "keen",
-                                      "lucid", "mellow", "nimble", "quiet", "sturdy", "vivid"};
-  static const char* kNouns[] = {"otter", "heron", "lynx",  "finch", "bison", "crane",
-                                 "gecko", "koala", "moose", "panda", "raven", "tapir"};
-  std::string random = NewId();
-  unsigned a = static_cast<unsigned char>(random[0]) % 12;
-  unsigned n = static_cast<unsigned char>(random[1]) % 12;
-  unsigned num = (static_cast<unsigned char>(random[2]) * 256u +
-                 static_cast<unsigned char>(random[3])) % 1000;
-  return std::string(kAdjectives[a]) + "-" + kNouns[n] + "-" + std::to_string(num);
-}
-
 // Every write to a run marks its experiment changed, so search indexes know they are stale.
 Status BumpFor(Transaction& tx, const RunInfo& run) {
   KEEL_ASSIGN_OR_RETURN(int64_t id, internal::ParseExperimentId(run.experiment_id));
@@ -81,7 +67,7 @@ Result<Run> TrackingService::CreateRun(const catalog::Principal& caller,
     }
     info.run_name = !req.run_name.empty()                ? req.run_name
                     : name_tag != tags.end() ? name_tag->value
-                                             : GenerateRunName();
+                                             : internal::GenerateRunName();
     if (name_tag == tags.end()) tags.push_back({std::string(kRunNameTag), info.run_name});
     KEEL_RETURN_IF_ERROR(RunStore::Insert(tx, info));
     KEEL_RETURN_IF_ERROR(RunStore::SetTags(tx, info.run_id, tags));
@@ -180,6 +166,7 @@ Status TrackingService::LogBatch(const catalog::Principal& caller, std::string_v
       KEEL_RETURN_IF_ERROR(RunStore::InsertParams(tx, info.run_id, params));
     }
     KEEL_RETURN_IF_ERROR(RunStore::LogMetrics(tx, info.run_id, metrics));
+    KEEL_RETURN_IF_ERROR(LogModelMetrics(tx, caller, info.run_id, metrics));
     KEEL_RETURN_IF_ERROR(RunStore::SetTags(tx, info.run_id, tags));
     for (const KeyValue& t : tags) {
       if (t.key == kRunNameTag) {

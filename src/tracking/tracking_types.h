@@ -32,6 +32,12 @@ struct Metric {
   double value = 0;  // NaN allowed
   int64_t timestamp = 0;
   int64_t step = 0;
+  // MLflow 3: the logged model the point is about, and the dataset it was measured on; set,
+  // the point is also recorded on that model (its data.metrics).
+  std::string model_id;
+  std::string dataset_name;
+  std::string dataset_digest;
+  std::string run_id;  // filled when read back from a model's metrics
 };
 
 // A metric point with the run it belongs to (get-history-bulk-interval).

@@ -102,4 +102,17 @@ Status ValidateBatchSize(size_t metrics, size_t params, size_t tags) {
   return Status::OK();
 }
 
+Status ValidateLoggedModelName(std::string_view name) {
+  if (name.size() > kMaxRunNameBytes) {
+    return Status::InvalidArgument("Logged model name is longer than " +
+                                   std::to_string(kMaxRunNameBytes) + " bytes; use a shorter name");
+  }
+  if (name.find_first_of("/:.%\"'") != std::string_view::npos) {
+    return Status::InvalidArgument("Invalid model name ('" + std::string(name.substr(0, 250)) +
+                                   "') provided. Model name must not contain any of the "
+                                   "following characters: / : . % \" '");
+  }
+  return Status::OK();
+}
+
 }  // namespace keel::tracking

@@ -28,6 +28,9 @@ Status ValidateParamValue(std::string_view key, std::string_view value);
 Status ValidateTagValue(std::string_view key, std::string_view value);
 // Experiment names: non-empty, at most kMaxExperimentNameBytes, no control characters.
 Status ValidateExperimentName(std::string_view name);
+// Logged model names (MLflow 3): at most kMaxRunNameBytes, none of / : . % " ' (they would
+// break model URIs such as models:/<name>/...).
+Status ValidateLoggedModelName(std::string_view name);
 // Run status names.
 Status ValidateRunStatus(std::string_view status);
 // The counts of one log-batch.

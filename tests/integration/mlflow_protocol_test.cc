@@ -179,7 +179,7 @@ TEST_F(MlflowProtocolTest, ErrorsUseMlflowCodesAndStatuses) {
        "INVALID_PARAMETER_VALUE");
   Fail("POST", "/runs/log-batch", "{not json", 400, "MALFORMED_REQUEST");
   // Unknown routes answer a plain 404 so newer clients can fall back.
-  auto r = admin_->Call("POST", std::string(kApi) + "/logged-models/nope", "{}");
+  auto r = admin_->Call("POST", std::string(kApi) + "/scorers/nope", "{}");
   EXPECT_EQ(r->status, 404);
   EXPECT_EQ(r->error_code(), "ENDPOINT_NOT_FOUND");
 }

@@ -1,5 +1,5 @@
 // Artifacts: MLflow's artifacts/list and the mlflow-artifacts proxy API through which clients
-// upload and download run artifacts.
+// upload and download run and logged-model artifacts.
 
 #include "server/handlers/handlers.h"
 #include "tracking/tracking_service.h"
@@ -40,6 +40,20 @@ Result<http::Response> ListArtifacts(Services& s, const RequestContext& ctx) {
   KEEL_ASSIGN_OR_RETURN(auto path, f.OptionalString("path"));
   KEEL_ASSIGN_OR_RETURN(auto listing,
                         s.tracking->ListRunArtifacts(ctx.caller(), *run_id, path.value_or("")));
+  json::Value body;
+  body.Set("root_uri", listing.root_uri);
+  if (!listing.files.empty()) body.Set("files", RenderEntries(listing.files, false));
+  return http::Response::Json(200, body);
+}
+
+// MLflow 3's listing of a logged model's files (the UI's artifact browser).
+Result<http::Response> ListLoggedModelArtifacts(Services& s, const RequestContext& ctx) {
+  KEEL_ASSIGN_OR_RETURN(json::Value p, ctx.Params());
+  KEEL_ASSIGN_OR_RETURN(auto f, json::FieldReader::Make(p));
+  KEEL_ASSIGN_OR_RETURN(auto path, f.OptionalString("artifact_directory_path"));
+  KEEL_ASSIGN_OR_RETURN(auto listing,
+                        s.tracking->ListLoggedModelArtifacts(
+                            ctx.caller(), ctx.PathParam("model_id"), path.value_or("")));
   json::Value body;
   body.Set("root_uri", listing.root_uri);
   if (!listing.files.empty()) body.Set("files", RenderEntries(listing.files, false));

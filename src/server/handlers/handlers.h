@@ -96,8 +96,20 @@ KEEL_HANDLER(SearchRuns);
 KEEL_HANDLER(GetMetricHistory);
 KEEL_HANDLER(GetMetricHistoryBulkInterval);
 
+// logged_model_handlers.cc (MLflow 3: /api/2.0/mlflow/logged-models/... and runs/outputs)
+KEEL_HANDLER(CreateLoggedModel);
+KEEL_HANDLER(GetLoggedModel);
+KEEL_HANDLER(FinalizeLoggedModel);
+KEEL_HANDLER(DeleteLoggedModel);
+KEEL_HANDLER(SetLoggedModelTags);
+KEEL_HANDLER(DeleteLoggedModelTag);
+KEEL_HANDLER(LogLoggedModelParams);
+KEEL_HANDLER(SearchLoggedModels);
+KEEL_HANDLER(LogOutputs);
+
 // artifact_handlers.cc
 KEEL_HANDLER(ListArtifacts);
+KEEL_HANDLER(ListLoggedModelArtifacts);
 KEEL_HANDLER(UploadArtifact);
 KEEL_HANDLER(DownloadArtifact);
 KEEL_HANDLER(ListProxyArtifacts);

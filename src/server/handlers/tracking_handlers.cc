@@ -11,26 +11,13 @@ using tracking::KeyValue;
 
 namespace {
 
-// The MLflow message for a missing field.
-Status Missing(std::string_view field) {
-  return Status::InvalidArgument("Missing value for required parameter '" + std::string(field) +
-                                 "'. See the API docs for more information about request "
-                                 "parameters.");
-}
-
-Result<std::string> Required(const json::FieldReader& f, std::string_view field) {
-  KEEL_ASSIGN_OR_RETURN(auto v, f.OptionalString(field));
-  if (!v || v->empty()) return Missing(field);
-  return *v;
-}
-
 // run_id, or the deprecated run_uuid older clients send.
 Result<std::string> RunId(const json::FieldReader& f) {
   KEEL_ASSIGN_OR_RETURN(auto id, f.OptionalString("run_id"));
   if (id && !id->empty()) return *id;
   KEEL_ASSIGN_OR_RETURN(auto uuid, f.OptionalString("run_uuid"));
   if (uuid && !uuid->empty()) return *uuid;
-  return Missing("run_id");
+  return MissingParameter("run_id");
 }
 
 Result<std::vector<std::string>> StringListParam(const RequestContext& ctx, const json::Value& p,
@@ -64,7 +51,7 @@ http::Response Ok(json::Value body = json::Value::MakeObject()) {
 Result<http::Response> CreateExperiment(Services& s, const RequestContext& ctx) {
   KEEL_ASSIGN_OR_RETURN(json::Value p, ctx.Params());
   KEEL_ASSIGN_OR_RETURN(auto f, json::FieldReader::Make(p));
-  KEEL_ASSIGN_OR_RETURN(std::string name, Required(f, "name"));
+  KEEL_ASSIGN_OR_RETURN(std::string name, RequiredParam(f, "name"));
   KEEL_ASSIGN_OR_RETURN(auto location, f.OptionalString("artifact_location"));
   KEEL_ASSIGN_OR_RETURN(auto tags, ReadKeyValues(p, "tags"));
   KEEL_ASSIGN_OR_RETURN(std::string id, s.tracking->CreateExperiment(ctx.caller(), name,
@@ -77,7 +64,7 @@ Result<http::Response> CreateExperiment(Services& s, const RequestContext& ctx) 
 Result<http::Response> GetExperiment(Services& s, const RequestContext& ctx) {
   KEEL_ASSIGN_OR_RETURN(json::Value p, ctx.Params());
   KEEL_ASSIGN_OR_RETURN(auto f, json::FieldReader::Make(p));
-  KEEL_ASSIGN_OR_RETURN(std::string id, Required(f, "experiment_id"));
+  KEEL_ASSIGN_OR_RETURN(std::string id, RequiredParam(f, "experiment_id"));
   KEEL_ASSIGN_OR_RETURN(auto e, s.tracking->GetExperiment(ctx.caller(), id));
   json::Value body;
   body.Set("experiment", RenderExperiment(e));
@@ -87,7 +74,7 @@ Result<http::Response> GetExperiment(Services& s, const RequestContext& ctx) {
 Result<http::Response> GetExperimentByName(Services& s, const RequestContext& ctx) {
   KEEL_ASSIGN_OR_RETURN(json::Value p, ctx.Params());
   KEEL_ASSIGN_OR_RETURN(auto f, json::FieldReader::Make(p));
-  KEEL_ASSIGN_OR_RETURN(std::string name, Required(f, "experiment_name"));
+  KEEL_ASSIGN_OR_RETURN(std::string name, RequiredParam(f, "experiment_name"));
   KEEL_ASSIGN_OR_RETURN(auto e, s.tracking->GetExperimentByName(ctx.caller(), name));
   json::Value body;
   body.Set("experiment", RenderExperiment(e));
@@ -133,7 +120,7 @@ Result<http::Response> ListExperiments(Services& s, const RequestContext& ctx) {
 Result<http::Response> UpdateExperiment(Services& s, const RequestContext& ctx) {
   KEEL_ASSIGN_OR_RETURN(json::Value p, ctx.Params());
   KEEL_ASSIGN_OR_RETURN(auto f, json::FieldReader::Make(p));
-  KEEL_ASSIGN_OR_RETURN(std::string id, Required(f, "experiment_id"));
+  KEEL_ASSIGN_OR_RETURN(std::string id, RequiredParam(f, "experiment_id"));
   KEEL_ASSIGN_OR_RETURN(auto new_name, f.OptionalString("new_name"));
   if (new_name) KEEL_RETURN_IF_ERROR(s.tracking->UpdateExperiment(ctx.caller(), id, *new_name));
   return Ok();
@@ -142,7 +129,7 @@ Result<http::Response> UpdateExperiment(Services& s, const RequestContext& ctx) 
 Result<http::Response> DeleteExperiment(Services& s, const RequestContext& ctx) {
   KEEL_ASSIGN_OR_RETURN(json::Value p, ctx.Params());
   KEEL_ASSIGN_OR_RETURN(auto f, json::FieldReader::Make(p));
-  KEEL_ASSIGN_OR_RETURN(std::string id, Required(f, "experiment_id"));
+  KEEL_ASSIGN_OR_RETURN(std::string id, RequiredParam(f, "experiment_id"));
   KEEL_RETURN_IF_ERROR(s.tracking->DeleteExperiment(ctx.caller(), id));
   return Ok();
 }
@@ -150,7 +137,7 @@ Result<http::Response> DeleteExperiment(Services& s, const RequestContext& ctx) 
 Result<http::Response> RestoreExperiment(Services& s, const RequestContext& ctx) {
   KEEL_ASSIGN_OR_RETURN(json::Value p, ctx.Params());
   KEEL_ASSIGN_OR_RETURN(auto f, json::FieldReader::Make(p));
-  KEEL_ASSIGN_OR_RETURN(std::string id, Required(f, "experiment_id"));
+  KEEL_ASSIGN_OR_RETURN(std::string id, RequiredParam(f, "experiment_id"));
   KEEL_RETURN_IF_ERROR(s.tracking->RestoreExperiment(ctx.caller(), id));
   return Ok();
 }
@@ -158,8 +145,8 @@ Result<http::Response> RestoreExperiment(Services& s, const RequestContext& ctx)
 Result<http::Response> SetExperimentTag(Services& s, const RequestContext& ctx) {
   KEEL_ASSIGN_OR_RETURN(json::Value p, ctx.Params());
   KEEL_ASSIGN_OR_RETURN(auto f, json::FieldReader::Make(p));
-  KEEL_ASSIGN_OR_RETURN(std::string id, Required(f, "experiment_id"));
-  KEEL_ASSIGN_OR_RETURN(std::string key, Required(f, "key"));
+  KEEL_ASSIGN_OR_RETURN(std::string id, RequiredParam(f, "experiment_id"));
+  KEEL_ASSIGN_OR_RETURN(std::string key, RequiredParam(f, "key"));
   KEEL_ASSIGN_OR_RETURN(auto value, f.OptionalString("value"));
   KEEL_RETURN_IF_ERROR(s.tracking->SetExperimentTag(ctx.caller(), id, key, value.value_or("")));
   return Ok();
@@ -168,8 +155,8 @@ Result<http::Response> SetExperimentTag(Services& s, const RequestContext& ctx) 
 Result<http::Response> DeleteExperimentTag(Services& s, const RequestContext& ctx) {
   KEEL_ASSIGN_OR_RETURN(json::Value p, ctx.Params());
   KEEL_ASSIGN_OR_RETURN(auto f, json::FieldReader::Make(p));
-  KEEL_ASSIGN_OR_RETURN(std::string id, Required(f, "experiment_id"));
-  KEEL_ASSIGN_OR_RETURN(std::string key, Required(f, "key"));
+  KEEL_ASSIGN_OR_RETURN(std::string id, RequiredParam(f, "experiment_id"));
+  KEEL_ASSIGN_OR_RETURN(std::string key, RequiredParam(f, "key"));
   KEEL_RETURN_IF_ERROR(s.tracking->DeleteExperimentTag(ctx.caller(), id, key));
   return Ok();
 }
@@ -210,7 +197,7 @@ Result<http::Response> UpdateExperimentPermissions(Services& s, const RequestCon
       if (v) who = v;
     }
     if (!who) return Status::InvalidArgument("each entry needs user_name or group_name");
-    KEEL_ASSIGN_OR_RETURN(std::string level_name, Required(f, "permission_level"));
+    KEEL_ASSIGN_OR_RETURN(std::string level_name, RequiredParam(f, "permission_level"));
     KEEL_ASSIGN_OR_RETURN(auto level, tracking::ParsePermissionLevel(level_name));
     KEEL_RETURN_IF_ERROR(s.tracking->SetExperimentPermission(ctx.caller(), id, *who, level));
   }
@@ -288,9 +275,9 @@ Result<http::Response> LogParam(Services& s, const RequestContext& ctx) {
   KEEL_ASSIGN_OR_RETURN(json::Value p, ctx.Params());
   KEEL_ASSIGN_OR_RETURN(auto f, json::FieldReader::Make(p));
   KEEL_ASSIGN_OR_RETURN(std::string id, RunId(f));
-  KEEL_ASSIGN_OR_RETURN(std::string key, Required(f, "key"));
+  KEEL_ASSIGN_OR_RETURN(std::string key, RequiredParam(f, "key"));
   KEEL_ASSIGN_OR_RETURN(auto value, f.OptionalString("value"));
-  if (!value) return Missing("value");
+  if (!value) return MissingParameter("value");
   KEEL_RETURN_IF_ERROR(s.tracking->LogBatch(ctx.caller(), id, {}, {{key, *value}}, {}));
   return Ok();
 }
@@ -299,9 +286,9 @@ Result<http::Response> SetTag(Services& s, const RequestContext& ctx) {
   KEEL_ASSIGN_OR_RETURN(json::Value p, ctx.Params());
   KEEL_ASSIGN_OR_RETURN(auto f, json::FieldReader::Make(p));
   KEEL_ASSIGN_OR_RETURN(std::string id, RunId(f));
-  KEEL_ASSIGN_OR_RETURN(std::string key, Required(f, "key"));
+  KEEL_ASSIGN_OR_RETURN(std::string key, RequiredParam(f, "key"));
   KEEL_ASSIGN_OR_RETURN(auto value, f.OptionalString("value"));
-  if (!value) return Missing("value");
+  if (!value) return MissingParameter("value");
   KEEL_RETURN_IF_ERROR(s.tracking->LogBatch(ctx.caller(), id, {}, {}, {{key, *value}}));
   return Ok();
 }
@@ -310,7 +297,7 @@ Result<http::Response> DeleteTag(Services& s, const RequestContext& ctx) {
   KEEL_ASSIGN_OR_RETURN(json::Value p, ctx.Params());
   KEEL_ASSIGN_OR_RETURN(auto f, json::FieldReader::Make(p));
   KEEL_ASSIGN_OR_RETURN(std::string id, RunId(f));
-  KEEL_ASSIGN_OR_RETURN(std::string key, Required(f, "key"));
+  KEEL_ASSIGN_OR_RETURN(std::string key, RequiredParam(f, "key"));
   KEEL_RETURN_IF_ERROR(s.tracking->DeleteTag(ctx.caller(), id, key));
   return Ok();
 }
@@ -346,12 +333,12 @@ Result<http::Response> LogInputs(Services& s, const RequestContext& ctx) {
       tracking::DatasetInput in;
       KEEL_ASSIGN_OR_RETURN(in.tags, ReadKeyValues(item, "tags"));
       const json::Value* d = itf.Get("dataset");
-      if (d == nullptr) return Missing("dataset");
+      if (d == nullptr) return MissingParameter("dataset");
       KEEL_ASSIGN_OR_RETURN(auto df, json::FieldReader::Make(*d, "dataset"));
-      KEEL_ASSIGN_OR_RETURN(in.dataset.name, Required(df, "name"));
-      KEEL_ASSIGN_OR_RETURN(in.dataset.digest, Required(df, "digest"));
-      KEEL_ASSIGN_OR_RETURN(in.dataset.source_type, Required(df, "source_type"));
-      KEEL_ASSIGN_OR_RETURN(in.dataset.source, Required(df, "source"));
+      KEEL_ASSIGN_OR_RETURN(in.dataset.name, RequiredParam(df, "name"));
+      KEEL_ASSIGN_OR_RETURN(in.dataset.digest, RequiredParam(df, "digest"));
+      KEEL_ASSIGN_OR_RETURN(in.dataset.source_type, RequiredParam(df, "source_type"));
+      KEEL_ASSIGN_OR_RETURN(in.dataset.source, RequiredParam(df, "source"));
       KEEL_ASSIGN_OR_RETURN(auto schema, df.OptionalString("schema"));
       KEEL_ASSIGN_OR_RETURN(auto profile, df.OptionalString("profile"));
       in.dataset.schema = schema.value_or("");
@@ -391,7 +378,7 @@ Result<http::Response> GetMetricHistory(Services& s, const RequestContext& ctx) 
   KEEL_ASSIGN_OR_RETURN(json::Value p, ctx.Params());
   KEEL_ASSIGN_OR_RETURN(auto f, json::FieldReader::Make(p));
   KEEL_ASSIGN_OR_RETURN(std::string id, RunId(f));
-  KEEL_ASSIGN_OR_RETURN(std::string key, Required(f, "metric_key"));
+  KEEL_ASSIGN_OR_RETURN(std::string key, RequiredParam(f, "metric_key"));
   KEEL_ASSIGN_OR_RETURN(auto token, f.OptionalString("page_token"));
   KEEL_ASSIGN_OR_RETURN(auto max_results, f.OptionalInt("max_results"));
   KEEL_ASSIGN_OR_RETURN(auto page, s.tracking->GetMetricHistory(ctx.caller(), id, key,
@@ -408,7 +395,7 @@ Result<http::Response> GetMetricHistoryBulkInterval(Services& s, const RequestCo
   KEEL_ASSIGN_OR_RETURN(json::Value p, ctx.Params());
   KEEL_ASSIGN_OR_RETURN(auto f, json::FieldReader::Make(p));
   KEEL_ASSIGN_OR_RETURN(auto run_ids, StringListParam(ctx, p, "run_ids"));
-  KEEL_ASSIGN_OR_RETURN(std::string key, Required(f, "metric_key"));
+  KEEL_ASSIGN_OR_RETURN(std::string key, RequiredParam(f, "metric_key"));
   KEEL_ASSIGN_OR_RETURN(auto start_step, f.OptionalInt("start_step"));
   KEEL_ASSIGN_OR_RETURN(auto end_step, f.OptionalInt("end_step"));
   KEEL_ASSIGN_OR_RETURN(auto max_results, f.OptionalInt("max_results"));

@@ -48,6 +48,10 @@ json::Value RenderMetric(const tracking::Metric& m) {
   v.Set("value", m.value);
   v.Set("timestamp", m.timestamp);
   v.Set("step", m.step);
+  if (!m.dataset_name.empty()) v.Set("dataset_name", m.dataset_name);
+  if (!m.dataset_digest.empty()) v.Set("dataset_digest", m.dataset_digest);
+  if (!m.model_id.empty()) v.Set("model_id", m.model_id);
+  if (!m.run_id.empty()) v.Set("run_id", m.run_id);
   return v;
 }
 
@@ -130,6 +134,12 @@ Result<tracking::Metric> ReadMetric(const json::Value& obj) {
   m.timestamp = *timestamp;
   KEEL_ASSIGN_OR_RETURN(auto step, f.OptionalInt("step"));
   m.step = step.value_or(0);
+  KEEL_ASSIGN_OR_RETURN(auto model_id, f.OptionalString("model_id"));
+  m.model_id = model_id.value_or("");
+  KEEL_ASSIGN_OR_RETURN(auto dataset_name, f.OptionalString("dataset_name"));
+  m.dataset_name = dataset_name.value_or("");
+  KEEL_ASSIGN_OR_RETURN(auto dataset_digest, f.OptionalString("dataset_digest"));
+  m.dataset_digest = dataset_digest.value_or("");
   return m;
 }
 
@@ -140,6 +150,18 @@ Result<tracking::ViewType> ReadViewType(const json::FieldReader& f, std::string_
   if (*v == "ALL") return tracking::ViewType::kAll;
   return Status::InvalidArgument("Invalid " + std::string(field) + " '" + v->substr(0, 64) +
                                  "'; use ACTIVE_ONLY, DELETED_ONLY or ALL");
+}
+
+Status MissingParameter(std::string_view field) {
+  return Status::InvalidArgument("Missing value for required parameter '" + std::string(field) +
+                                 "'. See the API docs for more information about request "
+                                 "parameters.");
+}
+
+Result<std::string> RequiredParam(const json::FieldReader& f, std::string_view field) {
+  KEEL_ASSIGN_OR_RETURN(auto v, f.OptionalString(field));
+  if (!v || v->empty()) return MissingParameter(field);
+  return *v;
 }
 
 }  // namespace keel::server::handlers

@@ -14,6 +14,11 @@ json::Value RenderRun(const tracking::Run& run);
 json::Value RenderMetric(const tracking::Metric& m);
 json::Value RenderKeyValues(const std::vector<tracking::KeyValue>& kvs);
 
+// MLflow's INVALID_PARAMETER_VALUE for a missing required field.
+Status MissingParameter(std::string_view field);
+// A string field that must be present and non-empty.
+Result<std::string> RequiredParam(const json::FieldReader& f, std::string_view field);
+
 // Reads [{key, value}] (value optional -> "") from `body[field]`.
 Result<std::vector<tracking::KeyValue>> ReadKeyValues(const json::Value& body,
                                                       std::string_view field);
