@@ -78,6 +78,7 @@ const std::vector<Route>& AllRoutes() {
       {"POST", "/api/2.0/mlflow/runs/delete-tag", h::DeleteTag},
       {"POST", "/api/2.0/mlflow/runs/log-batch", h::LogBatch},
       {"POST", "/api/2.0/mlflow/runs/log-inputs", h::LogInputs},
+      {"POST", "/api/2.0/mlflow/runs/log-model", h::LogModel},
       {"POST", "/api/2.0/mlflow/runs/search", h::SearchRuns},
       {"GET", "/api/2.0/mlflow/metrics/get-history", h::GetMetricHistory},
       {"GET", "/api/2.0/mlflow/metrics/get-history-bulk-interval",

@@ -145,6 +145,11 @@ class TrackingService {
                   const std::vector<KeyValue>& tags);
   Status DeleteTag(const catalog::Principal& caller, std::string_view run_id,
                    std::string_view key);
+  // runs/log-model (MLflow 2.x log_model): appends the model's MLmodel description, which must
+  // have artifact_path, flavors, run_id and utc_time_created, to the run's
+  // mlflow.log-model.history tag. CAN_EDIT on an active run.
+  Status LogModel(const catalog::Principal& caller, std::string_view run_id,
+                  std::string_view model_json);
   Status LogInputs(const catalog::Principal& caller, std::string_view run_id,
                    const std::vector<DatasetInput>& inputs);
 

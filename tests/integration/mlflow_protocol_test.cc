@@ -168,6 +168,74 @@ TEST_F(MlflowProtocolTest, SetExperimentThenStartRunLogAndEndAsThePythonClientDo
   EXPECT_EQ(Str(exps.Find("experiments")->as_array()[0], "name"), "/Shared/churn");
 }
 
+// mlflow.<flavor>.log_model with an MLflow 2.x client: the model files go up through
+// mlflow-artifacts, then runs/log-model records the MLmodel description in the run's
+// mlflow.log-model.history tag (MLflow's server does the same).
+TEST_F(MlflowProtocolTest, LogModelRecordsTheModelInTheRunHistory) {
+  std::string exp_id = Str(Ok("POST", "/experiments/create", R"({"name": "/Shared/models"})"),
+                           "experiment_id");
+  std::string run_id = Str(*Ok("POST", "/runs/create",
+                               R"({"experiment_id": ")" + exp_id + R"(", "start_time": 1})")
+                                .Find("run")
+                                ->Find("info"),
+                           "run_id");
+  std::string mlmodel = "artifact_path: model\nflavors:\n  python_function: {}\n";
+  auto put = admin_->Call("PUT", "/api/2.0/mlflow-artifacts/artifacts/" + exp_id + "/" + run_id +
+                                     "/artifacts/model/MLmodel",
+                          mlmodel);
+  ASSERT_EQ(put->status, 200) << put->body;
+  // model_json is a JSON string inside the JSON body, as Model.to_json() makes it.
+  auto model = [&](const std::string& path) {
+    json::Value m;
+    m.Set("artifact_path", path);
+    m.Set("flavors", *json::Parse(R"({"python_function": {"loader_module": "mlflow.sklearn",
+                                      "python_version": "3.11.4"},
+                                      "sklearn": {"sklearn_version": "1.3.0",
+                                      "serialization_format": "cloudpickle"}})"));
+    m.Set("run_id", run_id);
+    m.Set("utc_time_created", "2024-05-01 10:00:00.123456");
+    m.Set("model_uuid", "0123456789abcdef0123456789abcdef");
+    m.Set("mlflow_version", "2.12.2");
+    m.Set("signature", *json::Parse(R"({"inputs": "[]", "outputs": "[]"})"));
+    json::Value body;
+    body.Set("run_id", run_id);
+    body.Set("model_json", m.Dump());
+    return body.Dump();
+  };
+  EXPECT_TRUE(Ok("POST", "/runs/log-model", model("model")).is_object());
+  Ok("POST", "/runs/log-model", model("model_v2"));
+  json::Value got = Ok("GET", "/runs/get?run_id=" + run_id);
+  std::string history;
+  for (const auto& t : got.Find("run")->Find("data")->Find("tags")->as_array()) {
+    if (Str(t, "key") == "mlflow.log-model.history") history = Str(t, "value");
+  }
+  auto parsed = json::Parse(history);
+  ASSERT_TRUE(parsed.ok()) << history;
+  ASSERT_EQ(parsed->as_array().size(), 2u);
+  const json::Value& first = parsed->as_array()[0];
+  EXPECT_EQ(Str(first, "artifact_path"), "model");
+  EXPECT_EQ(Str(first, "run_id"), run_id);
+  EXPECT_EQ(Str(first, "utc_time_created"), "2024-05-01 10:00:00.123456");
+  EXPECT_NE(first.Find("flavors")->Find("sklearn"), nullptr);
+  EXPECT_EQ(first.Find("signature"), nullptr);  // kept out of the tag, as MLflow does
+  EXPECT_EQ(Str(parsed->as_array()[1], "artifact_path"), "model_v2");
+  // The model's files are where the client put them.
+  auto listed = Ok("GET", "/artifacts/list?run_id=" + run_id + "&path=model");
+  EXPECT_EQ(Str(listed.Find("files")->as_array()[0], "path"), "model/MLmodel");
+
+  // Bad input: a model without its mandatory fields, JSON that is no object, unknown run.
+  auto missing = Fail("POST", "/runs/log-model",
+                      R"({"run_id": ")" + run_id + R"(", "model_json": "{\"flavors\": {}}"})",
+                      400, "INVALID_PARAMETER_VALUE");
+  EXPECT_NE(missing.body.find("artifact_path"), std::string::npos) << missing.body;
+  Fail("POST", "/runs/log-model", R"({"run_id": ")" + run_id + R"(", "model_json": "[1]"})", 400,
+       "INVALID_PARAMETER_VALUE");
+  Fail("POST", "/runs/log-model", R"({"run_id": ")" + run_id + R"("})", 400,
+       "INVALID_PARAMETER_VALUE");
+  Fail("POST", "/runs/log-model", R"({"run_id": "0123456789abcdef0123456789abcdef",
+       "model_json": "{}"})", 400, "INVALID_PARAMETER_VALUE");
+}
+
 TEST_F(MlflowProtocolTest, ErrorsUseMlflowCodesAndStatuses) {
   Fail("GET", "/runs/get?run_id=00000000000000000000000000000000", "", 404,
        "RESOURCE_DOES_NOT_EXIST");

@@ -92,6 +92,7 @@ KEEL_HANDLER(SetTag);
 KEEL_HANDLER(DeleteTag);
 KEEL_HANDLER(LogBatch);
 KEEL_HANDLER(LogInputs);
+KEEL_HANDLER(LogModel);
 KEEL_HANDLER(SearchRuns);
 KEEL_HANDLER(GetMetricHistory);
 KEEL_HANDLER(GetMetricHistoryBulkInterval);

@@ -350,6 +350,15 @@ Result<http::Response> LogInputs(Services& s, const RequestContext& ctx) {
   return Ok();
 }
 
+Result<http::Response> LogModel(Services& s, const RequestContext& ctx) {
+  KEEL_ASSIGN_OR_RETURN(json::Value p, ctx.Params());
+  KEEL_ASSIGN_OR_RETURN(auto f, json::FieldReader::Make(p));
+  KEEL_ASSIGN_OR_RETURN(std::string id, RunId(f));
+  KEEL_ASSIGN_OR_RETURN(std::string model_json, RequiredParam(f, "model_json"));
+  KEEL_RETURN_IF_ERROR(s.tracking->LogModel(ctx.caller(), id, model_json));
+  return Ok();
+}
+
 Result<http::Response> SearchRuns(Services& s, const RequestContext& ctx) {
   KEEL_ASSIGN_OR_RETURN(json::Value p, ctx.Params());
   KEEL_ASSIGN_OR_RETURN(auto f, json::FieldReader::Make(p));
