@@ -156,6 +156,10 @@ class TableService {
   Result<delta::CommitResult> Merge(const Principal& caller, std::string_view full_name,
                                     const batch::RecordBatch& source,
                                     const delta::MergeOptions& options);
+  // Parses `text` as the table's columns and merges it on options.keys (`keel tables merge`).
+  Result<delta::CommitResult> MergeText(const Principal& caller, std::string_view full_name,
+                                        std::string_view text, csv::TextFormat format,
+                                        const delta::MergeOptions& options);
   Result<delta::CommitResult> Restore(const Principal& caller, std::string_view full_name,
                                       const delta::TimeTravel& at);
   Result<delta::VacuumResult> Vacuum(const Principal& caller, std::string_view full_name,

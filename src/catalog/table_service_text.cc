@@ -63,6 +63,18 @@ Result<delta::CommitResult> TableService::WriteText(const Principal& caller,
   return Wrote(caller, o.securable, o.table.Write(data, request.write));
 }
 
+Result<delta::CommitResult> TableService::MergeText(const Principal& caller,
+                                                    std::string_view full_name,
+                                                    std::string_view text, csv::TextFormat format,
+                                                    const delta::MergeOptions& options) {
+  KEEL_ASSIGN_OR_RETURN(Opened o, OpenFor(caller, full_name, Privilege::kModify));
+  KEEL_ASSIGN_OR_RETURN(auto snapshot, o.table.Load());
+  KEEL_ASSIGN_OR_RETURN(batch::RecordBatch data,
+                        ParseForTable(text, format, snapshot->schema(), false,
+                                      o.securable.full_name));
+  return Wrote(caller, o.securable, o.table.Merge(data, options));
+}
+
 Result<IngestResult> TableService::Ingest(const Principal& caller, std::string_view full_name,
                                           std::string_view text, const IngestRequest& request) {
   KEEL_RETURN_IF_ERROR(SplitFullName(full_name, 3, "table").status());

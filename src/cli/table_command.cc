@@ -18,7 +18,7 @@ using server::handlers::RenderCommitResult;
 using server::handlers::RenderTableInfo;
 
 constexpr std::string_view kUsage =
-    "usage: keel tables create|list|describe|history|read|write|ingest|delete|update|restore|"
+    "usage: keel tables create|list|describe|history|read|write|ingest|delete|update|merge|restore|"
     "vacuum ...\n"
     "  create CAT.SCH.TBL --schema 'id long, name string' | --schema-json FILE\n"
     "         [--partition-by a,b] [--property k=v]... [--comment C]\n"
@@ -28,6 +28,7 @@ constexpr std::string_view kUsage =
     "  read NAME [--version N | --timestamp ISO] [--columns a,b] [--where SQL] [--limit N]\n"
     "       [--format jsonl|csv]\n"
     "  write NAME --from FILE [--mode append|overwrite] [--merge-schema] [--replace-where SQL]\n"
+    "  merge NAME --from FILE --keys a,b [--when-matched update|delete|ignore] [--no-insert]\n"
     "  ingest NAME --from FILE [--mode append|overwrite] [--format csv|jsonl]\n"
     "  delete NAME [--where SQL]   (without --where: drops the table and its files)\n"
     "  update NAME --set col=EXPR [--set ...] [--where SQL]\n"
@@ -260,6 +261,33 @@ Status RunVerb(const std::string& verb, Args& args, std::ostream& out) {
       assignments.push_back(std::move(kv));
     }
     KEEL_ASSIGN_OR_RETURN(auto result, tables.UpdateRows(s.caller, name, where, assignments));
+    PrintValue(out, s.format, RenderCommitResult(result));
+    return Status::OK();
+  }
+  if (verb == "merge") {
+    delta::MergeOptions options;
+    KEEL_ASSIGN_OR_RETURN(auto keys, args.Flag("keys"));
+    KEEL_ASSIGN_OR_RETURN(std::string matched, args.FlagOr("when-matched", "update"));
+    bool no_insert = args.BoolFlag("no-insert");
+    KEEL_ASSIGN_OR_RETURN(auto input, TakeInput(args));
+    KEEL_RETURN_IF_ERROR(args.Finish());
+    if (!keys || keys->empty()) {
+      return Status::InvalidArgument("--keys COL[,COL...] is required: the columns that match rows");
+    }
+    options.keys = SplitCommaList(*keys);
+    if (matched == "update") {
+      options.update_matched = true;
+    } else if (matched == "delete") {
+      options.update_matched = false;
+      options.delete_matched = true;
+    } else if (matched == "ignore") {
+      options.update_matched = false;
+    } else {
+      return Status::InvalidArgument("--when-matched must be update, delete or ignore");
+    }
+    options.insert_unmatched = !no_insert;
+    KEEL_ASSIGN_OR_RETURN(auto result,
+                          tables.MergeText(s.caller, name, input.first, input.second, options));
     PrintValue(out, s.format, RenderCommitResult(result));
     return Status::OK();
   }

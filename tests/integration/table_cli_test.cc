@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "common/json.h"
 #include "integration/cli_fixture.h"
@@ -96,6 +97,38 @@ TEST_F(TableCliTest, IngestCreatesAppendsAndOverwritesAndReadGivesTheRowsBack) {
   auto history = Keel({"tables", "history", "dev.default.t", "--output", "json"});
   ASSERT_EQ(history.exit_code, 0);
   EXPECT_EQ(json::Parse(history.stdout_text)->size(), 5u);
+}
+
+TEST_F(TableCliTest, MergeUpsertsDeletesAndInsertsOnKeys) {
+  std::string base = WriteFile("base.csv", "id,name,score\n1,ann,0.5\n2,bo,1.5\n");
+  ASSERT_EQ(Keel({"tables", "ingest", "dev.default.m", "--from", base}).exit_code, 0);
+  std::string changes = WriteFile("changes.csv", "id,name,score\n2,BO,9.5\n3,cy,2.5\n");
+  auto merged = Keel({"tables", "merge", "dev.default.m", "--from", changes, "--keys", "id",
+                      "--output", "json"});
+  ASSERT_EQ(merged.exit_code, 0) << merged.stderr_text;
+  EXPECT_EQ(json::Parse(merged.stdout_text)->Find("rows_affected")->as_int(), 2);
+  std::map<int64_t, std::string> by_id;
+  for (const auto& r : ReadRows("dev.default.m")) {
+    by_id[r.Find("id")->as_int()] = r.Find("name")->as_string();
+  }
+  EXPECT_EQ(by_id, (std::map<int64_t, std::string>{{1, "ann"}, {2, "BO"}, {3, "cy"}}));
+  // Matched rows deleted, nothing inserted.
+  std::string gone = WriteFile("gone.csv", "id,name,score\n1,,0\n9,zz,0\n");
+  ASSERT_EQ(Keel({"tables", "merge", "dev.default.m", "--no-insert", "--from", gone, "--keys", "id",
+                  "--when-matched", "delete"})
+                .exit_code,
+            0);
+  EXPECT_EQ(ReadRows("dev.default.m").size(), 2u);
+  // Bad use: no keys, an unknown key, an unknown mode; nothing changes.
+  EXPECT_EQ(Keel({"tables", "merge", "dev.default.m", "--from", changes}).exit_code, 1);
+  auto unknown = Keel({"tables", "merge", "dev.default.m", "--from", changes, "--keys", "nope"});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.stderr_text.find("nope"), std::string::npos) << unknown.stderr_text;
+  EXPECT_EQ(Keel({"tables", "merge", "dev.default.m", "--from", changes, "--keys", "id",
+                  "--when-matched", "maybe"})
+                .exit_code,
+            1);
+  EXPECT_EQ(ReadRows("dev.default.m").size(), 2u);
 }
 
 TEST_F(TableCliTest, CreateUpdateDeleteRestoreVacuumAndDrop) {
