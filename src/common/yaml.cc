@@ -621,17 +621,55 @@ void AppendDoubleQuoted(std::string_view s, std::string* out) {
   out->push_back('"');
 }
 
-void AppendString(std::string_view s, std::string* out) {
+// Where a long scalar may be folded: past column `width` (0: never), continuing on a new line
+// indented by `indent`.
+struct Fold {
+  size_t indent = 0;
+  size_t width = 0;
+};
+
+// Characters (not bytes) on the last line of `out`.
+size_t CurrentColumn(const std::string& out) {
+  size_t line_start = out.rfind('\n');
+  line_start = line_start == std::string::npos ? 0 : line_start + 1;
+  size_t column = 0;
+  for (size_t i = line_start; i < out.size(); ++i) {
+    if ((static_cast<unsigned char>(out[i]) & 0xC0) != 0x80) ++column;
+  }
+  return column;
+}
+
+// The body of a plain or single-quoted scalar, folded as PyYAML's write_plain and
+// write_single_quoted do: a lone space between two words becomes a line break once the line is
+// past the width (a reader folds the break back into that space).
+void AppendFoldable(std::string_view s, bool single_quoted, const Fold& fold, std::string* out) {
+  for (size_t i = 0; i < s.size();) {
+    if (s[i] == ' ') {
+      size_t run_end = std::min(s.find_first_not_of(' ', i), s.size());
+      bool lone_inner_space = run_end == i + 1 && i != 0 && run_end != s.size();
+      if (fold.width > 0 && lone_inner_space && CurrentColumn(*out) > fold.width) {
+        out->push_back('\n');
+        out->append(fold.indent, ' ');
+      } else {
+        out->append(s.substr(i, run_end - i));
+      }
+      i = run_end;
+      continue;
+    }
+    if (single_quoted && s[i] == '\'') out->push_back('\'');
+    out->push_back(s[i]);
+    ++i;
+  }
+}
+
+void AppendString(std::string_view s, const Fold& fold, std::string* out) {
   if (NeedsDoubleQuotes(s)) {
     AppendDoubleQuoted(s, out);
   } else if (PlainAllowed(s)) {
-    out->append(s);
+    AppendFoldable(s, false, fold, out);
   } else {
     out->push_back('\'');
-    for (char c : s) {
-      if (c == '\'') out->push_back('\'');
-      out->push_back(c);
-    }
+    AppendFoldable(s, true, fold, out);
     out->push_back('\'');
   }
 }
@@ -644,7 +682,7 @@ bool IsEmptyContainer(const json::Value& v) {
 }
 
 // Scalars and empty containers, which fit on the line of their key or dash.
-void AppendInline(const json::Value& v, std::string* out) {
+void AppendInline(const json::Value& v, const Fold& fold, std::string* out) {
   switch (v.type()) {
     case json::Type::kNull:
       out->append("null");
@@ -659,7 +697,7 @@ void AppendInline(const json::Value& v, std::string* out) {
       out->append(FormatDouble(v.as_double()));
       break;
     case json::Type::kString:
-      AppendString(v.as_string(), out);
+      AppendString(v.as_string(), fold, out);
       break;
     case json::Type::kArray:
       out->append("[]");
@@ -697,7 +735,7 @@ class BlockEmitter {
       if (!(first && inline_first)) out_->append(indent, ' ');
       first = false;
       std::string key;
-      AppendString(member->first, &key);
+      AppendString(member->first, Fold{}, &key);  // keys are never folded
       if (key.size() > kMaxSimpleKeyBytes) {
         // Too long for an implicit key: the explicit form "? key" newline ": value".
         out_->append("? ").append(key).append("\n").append(indent, ' ').push_back(':');
@@ -707,7 +745,7 @@ class BlockEmitter {
       const json::Value& value = member->second;
       if (!value.is_array() && !value.is_object()) {
         out_->push_back(' ');
-        AppendInline(value, out_);
+        AppendInline(value, Fold{indent + 2, options_.width}, out_);
         out_->push_back('\n');
       } else if (IsEmptyContainer(value)) {
         out_->append(value.is_array() ? " []\n" : " {}\n");
@@ -728,7 +766,7 @@ class BlockEmitter {
       if ((item.is_array() || item.is_object()) && !IsEmptyContainer(item)) {
         Container(item, indent + 2, true);
       } else {
-        AppendInline(item, out_);
+        AppendInline(item, Fold{indent + 2, options_.width}, out_);
         out_->push_back('\n');
       }
     }
@@ -746,7 +784,7 @@ std::string Emit(const json::Value& value, const EmitOptions& options) {
     BlockEmitter(options, &out).Container(value, 0, false);
     return out;
   }
-  AppendInline(value, &out);
+  AppendInline(value, Fold{2, options.width}, &out);
   out.push_back('\n');
   // PyYAML ends a document that is a lone plain scalar with an explicit end marker.
   if (value.is_null() || value.is_bool() || value.is_number() ||

@@ -43,6 +43,9 @@ struct EmitOptions {
   // Writes the members of every object sorted by key (byte order, which for UTF-8 is code point
   // order), as yaml.safe_dump does by default. Default: false, keeping the object's own order.
   bool sort_keys = false;
+  // Plain and single-quoted strings are folded at a space once a line is longer than this many
+  // characters, as PyYAML does (its `width`). 0: never fold. Default: 80.
+  size_t width = 80;
 };
 
 // Block-style YAML, laid out as Python's yaml.safe_dump(default_flow_style=False) writes it:
@@ -51,8 +54,9 @@ struct EmitOptions {
 // `1.0e+20`, `.nan`, `.inf`). Strings are plain unless they would read back as another type
 // (for YAML 1.1 readers such as PyYAML too: `yes`, `on`, `1:30`, dates) or contain indicator
 // characters; then single-quoted, or double-quoted with escapes when they contain line breaks or
-// control characters. Long strings are not folded. Parse(Emit(v)) == v for every value whose
-// strings are valid UTF-8 (with sort_keys, up to member order).
+// control characters. Long plain and single-quoted strings are folded at spaces past
+// `width`. Parse(Emit(v)) == v for every value whose strings are valid UTF-8 (with sort_keys, up
+// to member order).
 std::string Emit(const json::Value& value, const EmitOptions& options = {});
 
 }  // namespace keel::yaml

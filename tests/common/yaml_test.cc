@@ -184,6 +184,31 @@ TEST(YamlTest, EmitQuotesIndicatorsAndEscapesControlCharacters) {
   ExpectRoundTrip(v);
 }
 
+// The expected text is yaml.safe_dump(v, default_flow_style=False, sort_keys=False).
+TEST(YamlTest, EmitFoldsLongStringsAtSpacesAsPyYamlDoes) {
+  std::string words;
+  for (int i = 0; i < 25; ++i) words += (i ? " word" : "word") + std::to_string(i);
+  json::Value v = json::Value::MakeObject();
+  v.Set("k", words);
+  json::Value nested = json::Value::MakeObject();
+  nested.Set("q", "[" + words + "'s");
+  v.Set("list", json::Value(json::Value::Array{nested}));
+  v.Set("spaced", "a  b " + std::string(100, 'x') + "  c d");
+  EXPECT_EQ(
+      Emit(v),
+      "k: word0 word1 word2 word3 word4 word5 word6 word7 word8 word9 word10 word11 word12\n"
+      "  word13 word14 word15 word16 word17 word18 word19 word20 word21 word22 word23 word24\n"
+      "list:\n"
+      "- q: '[word0 word1 word2 word3 word4 word5 word6 word7 word8 word9 word10 word11 "
+      "word12\n"
+      "    word13 word14 word15 word16 word17 word18 word19 word20 word21 word22 word23 "
+      "word24''s'\n"
+      "spaced: a  b " +
+          std::string(100, 'x') + "  c\n  d\n");
+  ExpectRoundTrip(v);
+  EXPECT_EQ(Emit(v, {.width = 0}).find('\n'), 3 + words.size());  // unfolded
+}
+
 TEST(YamlTest, EmitWritesDoublesAsPythonRepr) {
   auto emitted = [](double d) { return Emit(json::Value(d)); };
   EXPECT_EQ(emitted(1.0), "1.0\n...\n");

@@ -160,7 +160,9 @@ TEST(MlModelTest, ParsesAnMlflow3ModelKeepingUnknownFields) {
 }
 
 TEST(MlModelTest, ToYamlWritesWhatMlflowWritesForTheSameModel) {
-  // Texts without PyYAML's line folding come back byte for byte.
+  // Each text above is what yaml.safe_dump(default_flow_style=False) writes for its content,
+  // folding of the long signature line included.
+  EXPECT_EQ(ParseOk(kSklearnMlModel).ToYaml(), kSklearnMlModel);
   EXPECT_EQ(ParseOk(kXgboostMlModel).ToYaml(), kXgboostMlModel);
   EXPECT_EQ(ParseOk(kMlflow3MlModel).ToYaml(), kMlflow3MlModel);
 }
