@@ -64,12 +64,14 @@ std::vector<KeyValue> KeyValues(const std::vector<Row>& rows) {
 }  // namespace
 
 Status RunStore::Insert(Transaction& tx, const RunInfo& info) {
-  return tx.Exec("INSERT INTO runs (run_id, experiment_id, name, user_id, status, start_time, "
-                 "end_time, lifecycle_stage, artifact_uri) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                 {Text(info.run_id), Int(ExperimentIdNumber(info.experiment_id)), Text(info.run_name),
-                  Text(info.user_id), Text(info.status), Int(info.start_time),
-                  info.end_time ? Int(*info.end_time) : Null(), Text(info.lifecycle_stage),
-                  Text(info.artifact_uri)})
+  return tx
+      .Exec(
+          "INSERT INTO runs (run_id, experiment_id, name, user_id, status, start_time, "
+          "end_time, lifecycle_stage, artifact_uri) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          {Text(info.run_id), Int(ExperimentIdNumber(info.experiment_id)), Text(info.run_name),
+           Text(info.user_id), Text(info.status), Int(info.start_time),
+           info.end_time ? Int(*info.end_time) : Null(), Text(info.lifecycle_stage),
+           Text(info.artifact_uri)})
       .status();
 }
 
@@ -92,17 +94,27 @@ Result<std::vector<RunInfo>> RunStore::GetInfos(Transaction& tx,
 }
 
 Status RunStore::UpdateInfo(Transaction& tx, const RunInfo& info) {
-  return tx.Exec("UPDATE runs SET name = ?, status = ?, end_time = ? WHERE run_id = ?",
-                 {Text(info.run_name), Text(info.status),
-                  info.end_time ? Int(*info.end_time) : Null(), Text(info.run_id)})
+  return tx
+      .Exec("UPDATE runs SET name = ?, status = ?, end_time = ? WHERE run_id = ?",
+            {Text(info.run_name), Text(info.status), info.end_time ? Int(*info.end_time) : Null(),
+             Text(info.run_id)})
       .status();
 }
 
 Status RunStore::SetLifecycle(Transaction& tx, std::string_view run_id, std::string_view stage,
                               std::optional<int64_t> deleted_time) {
-  return tx.Exec("UPDATE runs SET lifecycle_stage = ?, deleted_time = ? WHERE run_id = ?",
-                 {Text(stage), deleted_time ? Int(*deleted_time) : Null(), Text(run_id)})
+  return tx
+      .Exec("UPDATE runs SET lifecycle_stage = ?, deleted_time = ? WHERE run_id = ?",
+            {Text(stage), deleted_time ? Int(*deleted_time) : Null(), Text(run_id)})
       .status();
+}
+
+Result<std::optional<std::string>> RunStore::GetTag(Transaction& tx, std::string_view run_id,
+                                                    std::string_view key) {
+  KEEL_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT value FROM tags WHERE run_id = ? AND key = ?",
+                                            {Text(run_id), Text(key)}));
+  if (rows.empty()) return std::optional<std::string>();
+  return std::optional<std::string>(rows[0].Text(0));
 }
 
 Status RunStore::LoadData(Transaction& tx, Run* run) {
@@ -113,12 +125,11 @@ Status RunStore::LoadData(Transaction& tx, Run* run) {
                                  {id}));
   run->metrics.clear();
   for (const Row& r : metrics) run->metrics.push_back(MetricFromRow(r, 0));
-  KEEL_ASSIGN_OR_RETURN(auto params,
-                        tx.Query("SELECT key, value FROM params WHERE run_id = ? ORDER BY key",
-                                 {id}));
+  KEEL_ASSIGN_OR_RETURN(
+      auto params, tx.Query("SELECT key, value FROM params WHERE run_id = ? ORDER BY key", {id}));
   run->params = KeyValues(params);
-  KEEL_ASSIGN_OR_RETURN(auto tags,
-                        tx.Query("SELECT key, value FROM tags WHERE run_id = ? ORDER BY key", {id}));
+  KEEL_ASSIGN_OR_RETURN(
+      auto tags, tx.Query("SELECT key, value FROM tags WHERE run_id = ? ORDER BY key", {id}));
   run->tags = KeyValues(tags);
   KEEL_ASSIGN_OR_RETURN(auto inputs,
                         tx.Query("SELECT d.name, d.digest, d.source_type, d.source, d.schema, "
@@ -148,7 +159,7 @@ Status RunStore::LogMetrics(Transaction& tx, std::string_view run_id,
                             const std::vector<Metric>& metrics) {
   for (const Metric& m : metrics) {
     bool nan = std::isnan(m.value);
-    std::vector<SqlValue> values = {Text(run_id), Text(m.key), MetricValue(m.value),
+    std::vector<SqlValue> values = {Text(run_id),     Text(m.key), MetricValue(m.value),
                                     Int(m.timestamp), Int(m.step), Int(nan ? 1 : 0)};
     KEEL_RETURN_IF_ERROR(tx.Exec("INSERT INTO metrics (run_id, key, value, timestamp, step, "
                                  "is_nan) VALUES (?, ?, ?, ?, ?, ?)",
@@ -170,8 +181,8 @@ Status RunStore::LogMetrics(Transaction& tx, std::string_view run_id,
 }
 
 Result<std::vector<KeyValue>> RunStore::GetParams(Transaction& tx, std::string_view run_id) {
-  KEEL_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT key, value FROM params WHERE run_id = ?",
-                                            {Text(run_id)}));
+  KEEL_ASSIGN_OR_RETURN(auto rows,
+                        tx.Query("SELECT key, value FROM params WHERE run_id = ?", {Text(run_id)}));
   return KeyValues(rows);
 }
 
@@ -216,8 +227,7 @@ Result<std::vector<Metric>> RunStore::MetricHistory(Transaction& tx, std::string
   return out;
 }
 
-Result<std::vector<Metric>> RunStore::MetricHistoryInSteps(Transaction& tx,
-                                                           std::string_view run_id,
+Result<std::vector<Metric>> RunStore::MetricHistoryInSteps(Transaction& tx, std::string_view run_id,
                                                            std::string_view key,
                                                            std::optional<int64_t> start_step,
                                                            std::optional<int64_t> end_step) {

@@ -35,6 +35,9 @@ class RunStore {
                              const std::vector<KeyValue>& params);
   static Status SetTags(metastore::Transaction& tx, std::string_view run_id,
                         const std::vector<KeyValue>& tags);
+  // The value of one tag, or nullopt.
+  static Result<std::optional<std::string>> GetTag(metastore::Transaction& tx,
+                                                   std::string_view run_id, std::string_view key);
   static Result<int64_t> DeleteTag(metastore::Transaction& tx, std::string_view run_id,
                                    std::string_view key);
 

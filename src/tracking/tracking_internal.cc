@@ -2,23 +2,22 @@
 
 #include <charconv>
 
-#include "common/base64.h"
-#include "common/json.h"
 #include "common/random.h"
+#include "tracking/experiment_store.h"
 #include "tracking/run_store.h"
 
 namespace keel::tracking::internal {
 
 std::string GenerateRunName() {
-  static const char* kAdjectives[] = {"bold",  "calm",   "eager", "fleet", "gentle", "keen",
+  static const char* kAdjectives[] = {"bold",  "calm",   "eager",  "fleet", "gentle", "keen",
                                       "lucid", "mellow", "nimble", "quiet", "sturdy", "vivid"};
   static const char* kNouns[] = {"otter", "heron", "lynx",  "finch", "bison", "crane",
                                  "gecko", "koala", "moose", "panda", "raven", "tapir"};
   std::string random = NewId();
   unsigned a = static_cast<unsigned char>(random[0]) % 12;
   unsigned n = static_cast<unsigned char>(random[1]) % 12;
-  unsigned num = (static_cast<unsigned char>(random[2]) * 256u +
-                 static_cast<unsigned char>(random[3])) % 1000;
+  unsigned num =
+      (static_cast<unsigned char>(random[2]) * 256u + static_cast<unsigned char>(random[3])) % 1000;
   return std::string(kAdjectives[a]) + "-" + kNouns[n] + "-" + std::to_string(num);
 }
 
@@ -41,8 +40,7 @@ Result<ExperimentRecord> FindExperiment(metastore::Transaction& tx, std::string_
   return std::move(*rec);
 }
 
-Result<PermissionLevel> EffectiveLevel(metastore::Transaction& tx,
-                                       const catalog::Principal& caller,
+Result<PermissionLevel> EffectiveLevel(metastore::Transaction& tx, const catalog::Principal& caller,
                                        const ExperimentRecord& rec) {
   if (caller.is_admin) return PermissionLevel::kCanManage;
   for (const auto& id : caller.identity_ids) {
@@ -85,31 +83,16 @@ Result<RunInfo> FindRunFor(metastore::Transaction& tx, const catalog::Principal&
   return info;
 }
 
+Status BumpFor(metastore::Transaction& tx, const RunInfo& run) {
+  KEEL_ASSIGN_OR_RETURN(int64_t id, ParseExperimentId(run.experiment_id));
+  return ExperimentStore::BumpVersion(tx, id);
+}
+
 Status RequireActive(const RunInfo& run) {
   if (run.lifecycle_stage == "active") return Status::OK();
   return Status::InvalidArgument("The run " + run.run_id +
                                  " must be in the 'active' state. Current state is " +
                                  run.lifecycle_stage + ".");
-}
-
-std::string MakePageToken(int64_t offset) {
-  json::Value v;
-  v.Set("offset", offset);
-  return Base64Encode(v.Dump());
-}
-
-Result<int64_t> ParsePageToken(std::string_view token) {
-  if (token.empty()) return 0;
-  static const Status kBad = Status::InvalidArgument("Invalid page token; use the "
-                                                     "next_page_token of a previous response");
-  if (token.size() > 1024) return kBad;
-  auto decoded = Base64Decode(token);
-  if (!decoded.ok()) return kBad;
-  auto doc = json::Parse(*decoded);
-  if (!doc.ok()) return kBad;
-  const json::Value* offset = doc->Find("offset");
-  if (offset == nullptr || !offset->is_int() || offset->as_int() < 0) return kBad;
-  return offset->as_int();
 }
 
 }  // namespace keel::tracking::internal

@@ -24,8 +24,7 @@ Result<int64_t> ParseExperimentId(std::string_view id);
 Result<ExperimentRecord> FindExperiment(metastore::Transaction& tx, std::string_view id);
 
 // The caller's level on the experiment (see TrackingService for the rules).
-Result<PermissionLevel> EffectiveLevel(metastore::Transaction& tx,
-                                       const catalog::Principal& caller,
+Result<PermissionLevel> EffectiveLevel(metastore::Transaction& tx, const catalog::Principal& caller,
                                        const ExperimentRecord& experiment);
 
 // PERMISSION_DENIED unless the caller has at least `needed`.
@@ -39,11 +38,10 @@ Result<RunInfo> FindRun(metastore::Transaction& tx, std::string_view run_id);
 Result<RunInfo> FindRunFor(metastore::Transaction& tx, const catalog::Principal& caller,
                            std::string_view run_id, PermissionLevel needed);
 
+// Every write to a run marks its experiment changed, so search indexes know they are stale.
+Status BumpFor(metastore::Transaction& tx, const RunInfo& run);
+
 // Logging needs an active run (MLflow refuses writes to deleted runs).
 Status RequireActive(const RunInfo& run);
-
-// Page tokens are base64 of {"offset": N}, as MLflow's SQL store makes them.
-std::string MakePageToken(int64_t offset);
-Result<int64_t> ParsePageToken(std::string_view token);
 
 }  // namespace keel::tracking::internal

@@ -2,7 +2,6 @@
 // model's files — the MLmodel description, kept in the run's mlflow.log-model.history tag.
 
 #include "common/json.h"
-#include "tracking/experiment_store.h"
 #include "tracking/run_store.h"
 #include "tracking/tracking_internal.h"
 #include "tracking/tracking_service.h"
@@ -18,8 +17,9 @@ Status TrackingService::LogModel(const catalog::Principal& caller, std::string_v
                                  std::string_view model_json) {
   auto parsed = json::Parse(model_json);
   if (!parsed.ok() || !parsed->is_object()) {
-    return Status::InvalidArgument("model_json must be a JSON object describing the model "
-                                   "(the content of its MLmodel file)");
+    return Status::InvalidArgument(
+        "model_json must be a JSON object describing the model "
+        "(the content of its MLmodel file)");
   }
   json::Value model = std::move(*parsed);
   std::string missing;
@@ -34,26 +34,23 @@ Status TrackingService::LogModel(const catalog::Principal& caller, std::string_v
   model.Erase("signature");
   model.Erase("saved_input_example_info");
   return db_->Write([&](metastore::Transaction& tx) -> Status {
-    KEEL_ASSIGN_OR_RETURN(RunInfo info, internal::FindRunFor(tx, caller, run_id, PermissionLevel::kCanEdit));
+    KEEL_ASSIGN_OR_RETURN(RunInfo info,
+                          internal::FindRunFor(tx, caller, run_id, PermissionLevel::kCanEdit));
     KEEL_RETURN_IF_ERROR(internal::RequireActive(info));
-    // A write to a run marks its experiment changed (search indexes go stale).
-    KEEL_ASSIGN_OR_RETURN(int64_t experiment, internal::ParseExperimentId(info.experiment_id));
-    KEEL_RETURN_IF_ERROR(ExperimentStore::BumpVersion(tx, experiment));
-    Run run;
-    run.info = info;
-    KEEL_RETURN_IF_ERROR(RunStore::LoadData(tx, &run));
+    KEEL_RETURN_IF_ERROR(internal::BumpFor(tx, info));
+    KEEL_ASSIGN_OR_RETURN(auto previous, RunStore::GetTag(tx, info.run_id, kLogModelHistoryTag));
     json::Value history = json::Value::MakeArray();
-    for (const KeyValue& t : run.tags) {
-      if (t.key != kLogModelHistoryTag) continue;
-      auto previous = json::Parse(t.value);
-      if (previous.ok() && previous->is_array()) history = std::move(*previous);
+    if (previous) {
+      auto parsed_history = json::Parse(*previous);
+      if (parsed_history.ok() && parsed_history->is_array()) history = std::move(*parsed_history);
     }
     history.Append(std::move(model));
     std::string value = history.Dump();
     if (value.size() > kMaxTagValueBytes) {
-      return Status::InvalidArgument("the run's logged-model history would exceed the tag value "
-                                     "limit of " + std::to_string(kMaxTagValueBytes) +
-                                     " bytes; log further models in a new run");
+      return Status::InvalidArgument(
+          "the run's logged-model history would exceed the tag value "
+          "limit of " +
+          std::to_string(kMaxTagValueBytes) + " bytes; log further models in a new run");
     }
     return RunStore::SetTags(tx, info.run_id, {{std::string(kLogModelHistoryTag), value}});
   });

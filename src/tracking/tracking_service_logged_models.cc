@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "common/page_token.h"
 #include "common/random.h"
 #include "tracking/logged_model_store.h"
 #include "tracking/search_filter.h"
@@ -290,7 +291,7 @@ Result<LoggedModelPage> TrackingService::SearchLoggedModels(
   // Newest first, then by id, as MLflow's default order.
   order.push_back({KeyType::kAttribute, "creation_timestamp", false});
   order.push_back({KeyType::kAttribute, "model_id", true});
-  KEEL_ASSIGN_OR_RETURN(int64_t offset, internal::ParsePageToken(req.page_token));
+  KEEL_ASSIGN_OR_RETURN(int64_t offset, ParsePageToken(req.page_token));
 
   std::vector<LoggedModel> found;
   KEEL_RETURN_IF_ERROR(db_->Read([&](Transaction& tx) -> Status {
@@ -319,7 +320,7 @@ Result<LoggedModelPage> TrackingService::SearchLoggedModels(
   size_t begin = std::min(found.size(), static_cast<size_t>(offset));
   size_t end = std::min(found.size(), begin + static_cast<size_t>(req.max_results));
   for (size_t i = begin; i < end; ++i) page.models.push_back(std::move(found[i]));
-  if (end < found.size()) page.next_page_token = internal::MakePageToken(static_cast<int64_t>(end));
+  if (end < found.size()) page.next_page_token = MakePageToken(static_cast<int64_t>(end));
   return page;
 }
 

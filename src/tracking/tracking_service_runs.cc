@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 
+#include "common/page_token.h"
 #include "common/random.h"
 #include "tracking/experiment_store.h"
 #include "tracking/run_store.h"
@@ -13,6 +14,7 @@
 
 namespace keel::tracking {
 
+using internal::BumpFor;
 using internal::FindExperiment;
 using internal::FindRunFor;
 using internal::Require;
@@ -22,12 +24,6 @@ using metastore::Transaction;
 namespace {
 
 constexpr std::string_view kRunNameTag = "mlflow.runName";
-
-// Every write to a run marks its experiment changed, so search indexes know they are stale.
-Status BumpFor(Transaction& tx, const RunInfo& run) {
-  KEEL_ASSIGN_OR_RETURN(int64_t id, internal::ParseExperimentId(run.experiment_id));
-  return ExperimentStore::BumpVersion(tx, id);
-}
 
 }  // namespace
 
@@ -62,10 +58,11 @@ Result<Run> TrackingService::CreateRun(const catalog::Principal& caller,
     auto name_tag = std::find_if(tags.begin(), tags.end(),
                                  [](const KeyValue& t) { return t.key == kRunNameTag; });
     if (!req.run_name.empty() && name_tag != tags.end() && name_tag->value != req.run_name) {
-      return Status::InvalidArgument("Both 'run_name' argument and 'mlflow.runName' tag are "
-                                     "specified, but with different values");
+      return Status::InvalidArgument(
+          "Both 'run_name' argument and 'mlflow.runName' tag are "
+          "specified, but with different values");
     }
-    info.run_name = !req.run_name.empty()                ? req.run_name
+    info.run_name = !req.run_name.empty()    ? req.run_name
                     : name_tag != tags.end() ? name_tag->value
                                              : internal::GenerateRunName();
     if (name_tag == tags.end()) tags.push_back({std::string(kRunNameTag), info.run_name});
@@ -88,8 +85,7 @@ Result<Run> TrackingService::GetRun(const catalog::Principal& caller,
 }
 
 Result<RunInfo> TrackingService::UpdateRun(const catalog::Principal& caller,
-                                           std::string_view run_id,
-                                           const UpdateRunRequest& req) {
+                                           std::string_view run_id, const UpdateRunRequest& req) {
   if (req.status) KEEL_RETURN_IF_ERROR(ValidateRunStatus(*req.status));
   if (req.run_name && req.run_name->size() > kMaxRunNameBytes) {
     return Status::InvalidArgument("run_name is too long");
@@ -157,10 +153,10 @@ Status TrackingService::LogBatch(const catalog::Principal& caller, std::string_v
       for (const KeyValue& old : existing) {
         auto it = batch_params.find(old.key);
         if (it != batch_params.end() && it->second != old.value) {
-          return Status::InvalidArgument(
-              "Changing param values is not allowed. Param with key='" + old.key +
-              "' was already logged with value='" + old.value + "' for run ID='" + info.run_id +
-              "'. Attempted logging new value '" + it->second + "'.");
+          return Status::InvalidArgument("Changing param values is not allowed. Param with key='" +
+                                         old.key + "' was already logged with value='" + old.value +
+                                         "' for run ID='" + info.run_id +
+                                         "'. Attempted logging new value '" + it->second + "'.");
         }
       }
       KEEL_RETURN_IF_ERROR(RunStore::InsertParams(tx, info.run_id, params));
@@ -221,8 +217,7 @@ Status TrackingService::LogInputs(const catalog::Principal& caller, std::string_
 }
 
 Result<MetricPage> TrackingService::GetMetricHistory(const catalog::Principal& caller,
-                                                     std::string_view run_id,
-                                                     std::string_view key,
+                                                     std::string_view run_id, std::string_view key,
                                                      std::string_view page_token,
                                                      std::optional<int64_t> max_results) const {
   int64_t limit = max_results.value_or(kDefaultMetricHistoryPage);
@@ -230,7 +225,7 @@ Result<MetricPage> TrackingService::GetMetricHistory(const catalog::Principal& c
     return Status::InvalidArgument("max_results must be between 1 and " +
                                    std::to_string(kDefaultMetricHistoryPage));
   }
-  KEEL_ASSIGN_OR_RETURN(int64_t offset, internal::ParsePageToken(page_token));
+  KEEL_ASSIGN_OR_RETURN(int64_t offset, ParsePageToken(page_token));
   MetricPage page;
   KEEL_RETURN_IF_ERROR(db_->Read([&](Transaction& tx) -> Status {
     KEEL_ASSIGN_OR_RETURN(RunInfo info, FindRunFor(tx, caller, run_id, PermissionLevel::kCanRead));
@@ -241,14 +236,14 @@ Result<MetricPage> TrackingService::GetMetricHistory(const catalog::Principal& c
   }));
   if (static_cast<int64_t>(page.metrics.size()) > limit) {
     page.metrics.resize(limit);
-    page.next_page_token = internal::MakePageToken(offset + limit);
+    page.next_page_token = MakePageToken(offset + limit);
   }
   return page;
 }
 
 Result<std::vector<RunMetric>> TrackingService::GetMetricHistoryBulkInterval(
-    const catalog::Principal& caller, const std::vector<std::string>& run_ids,
-    std::string_view key, std::optional<int64_t> start_step, std::optional<int64_t> end_step,
+    const catalog::Principal& caller, const std::vector<std::string>& run_ids, std::string_view key,
+    std::optional<int64_t> start_step, std::optional<int64_t> end_step,
     std::optional<int64_t> max_results) const {
   if (run_ids.empty() || run_ids.size() > kMaxBulkIntervalRuns) {
     return Status::InvalidArgument("run_ids must name between 1 and " +
@@ -271,8 +266,8 @@ Result<std::vector<RunMetric>> TrackingService::GetMetricHistoryBulkInterval(
     for (const std::string& run_id : run_ids) {
       KEEL_ASSIGN_OR_RETURN(RunInfo info,
                             FindRunFor(tx, caller, run_id, PermissionLevel::kCanRead));
-      KEEL_ASSIGN_OR_RETURN(auto points, RunStore::MetricHistoryInSteps(tx, info.run_id, key,
-                                                                         start_step, end_step));
+      KEEL_ASSIGN_OR_RETURN(
+          auto points, RunStore::MetricHistoryInSteps(tx, info.run_id, key, start_step, end_step));
       // Evenly spaced steps, always keeping the first and the last.
       std::vector<int64_t> steps;
       for (const Metric& m : points) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/page_token.h"
 #include "tracking/experiment_store.h"
 #include "tracking/run_search.h"
 #include "tracking/run_store.h"
@@ -19,7 +20,8 @@ Status CheckMaxResults(int64_t max_results) {
   if (max_results <= 0 || max_results > kMaxSearchResults) {
     return Status::InvalidArgument("Invalid value " + std::to_string(max_results) +
                                    " for parameter 'max_results' supplied. It must be a positive "
-                                   "integer at most " + std::to_string(kMaxSearchResults));
+                                   "integer at most " +
+                                   std::to_string(kMaxSearchResults));
   }
   return Status::OK();
 }
@@ -43,9 +45,12 @@ bool ExperimentMatches(const Comparison& c, const Experiment& e) {
 int CompareExperiments(const OrderBy& o, const Experiment& a, const Experiment& b) {
   auto three_way = [](auto x, auto y) { return x < y ? -1 : (y < x ? 1 : 0); };
   int c = 0;
-  if (o.key == "name") c = three_way(a.name, b.name);
-  else if (o.key == "creation_time") c = three_way(a.creation_time, b.creation_time);
-  else if (o.key == "last_update_time") c = three_way(a.last_update_time, b.last_update_time);
+  if (o.key == "name")
+    c = three_way(a.name, b.name);
+  else if (o.key == "creation_time")
+    c = three_way(a.creation_time, b.creation_time);
+  else if (o.key == "last_update_time")
+    c = three_way(a.last_update_time, b.last_update_time);
   else if (o.key == "experiment_id") {
     c = three_way(internal::ParseExperimentId(a.experiment_id).value_or(0),
                   internal::ParseExperimentId(b.experiment_id).value_or(0));
@@ -86,7 +91,7 @@ Result<RunPage> TrackingService::SearchRuns(const catalog::Principal& caller,
   RunSearchQuery query;
   query.view = req.view;
   query.limit = req.max_results + 1;  // one extra row says whether a next page exists
-  KEEL_ASSIGN_OR_RETURN(query.offset, internal::ParsePageToken(req.page_token));
+  KEEL_ASSIGN_OR_RETURN(query.offset, ParsePageToken(req.page_token));
   KEEL_ASSIGN_OR_RETURN(query.filter, ParseFilter(req.filter, SearchEntity::kRuns));
   for (const std::string& o : req.order_by) {
     KEEL_ASSIGN_OR_RETURN(OrderBy parsed, ParseOrderBy(o, SearchEntity::kRuns));
@@ -105,7 +110,7 @@ Result<RunPage> TrackingService::SearchRuns(const catalog::Principal& caller,
     KEEL_ASSIGN_OR_RETURN(auto ids, FindRunIds(tx, query));
     if (static_cast<int64_t>(ids.size()) > req.max_results) {
       ids.resize(req.max_results);
-      page.next_page_token = internal::MakePageToken(query.offset + req.max_results);
+      page.next_page_token = MakePageToken(query.offset + req.max_results);
     }
     KEEL_ASSIGN_OR_RETURN(auto infos, RunStore::GetInfos(tx, ids));
     page.runs.reserve(infos.size());
@@ -132,7 +137,7 @@ Result<ExperimentPage> TrackingService::SearchExperiments(
   // Default order: newest first, then by id.
   order_by.push_back({KeyType::kAttribute, "creation_time", false});
   order_by.push_back({KeyType::kAttribute, "experiment_id", true});
-  KEEL_ASSIGN_OR_RETURN(int64_t offset, internal::ParsePageToken(req.page_token));
+  KEEL_ASSIGN_OR_RETURN(int64_t offset, ParsePageToken(req.page_token));
 
   std::vector<Experiment> visible;
   KEEL_RETURN_IF_ERROR(db_->Read([&](Transaction& tx) -> Status {
@@ -141,7 +146,8 @@ Result<ExperimentPage> TrackingService::SearchExperiments(
       KEEL_ASSIGN_OR_RETURN(PermissionLevel level, internal::EffectiveLevel(tx, caller, rec));
       if (level < PermissionLevel::kCanRead) continue;
       bool keep = true;
-      for (const Comparison& c : filter.clauses) keep = keep && ExperimentMatches(c, rec.experiment);
+      for (const Comparison& c : filter.clauses)
+        keep = keep && ExperimentMatches(c, rec.experiment);
       if (keep) visible.push_back(std::move(rec.experiment));
     }
     return Status::OK();
@@ -156,7 +162,7 @@ Result<ExperimentPage> TrackingService::SearchExperiments(
   ExperimentPage page;
   int64_t end = std::min<int64_t>(static_cast<int64_t>(visible.size()), offset + req.max_results);
   for (int64_t i = offset; i < end; ++i) page.experiments.push_back(std::move(visible[i]));
-  if (end < static_cast<int64_t>(visible.size())) page.next_page_token = internal::MakePageToken(end);
+  if (end < static_cast<int64_t>(visible.size())) page.next_page_token = MakePageToken(end);
   return page;
 }
 

@@ -1,5 +1,7 @@
 #include "storage/batch/data_type.h"
 
+#include "common/strings.h"
+
 namespace keel::batch {
 
 DataType DataType::Primitive(TypeId id) {
@@ -107,6 +109,17 @@ std::optional<size_t> Schema::FieldIndex(std::string_view name) const {
     if (fields[i].name == name) return i;
   }
   return std::nullopt;
+}
+
+std::optional<size_t> Schema::ResolveFieldIndex(std::string_view name) const {
+  if (auto exact = FieldIndex(name)) return exact;
+  std::optional<size_t> found;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (!EqualsIgnoringCase(fields[i].name, name)) continue;
+    if (found) return std::nullopt;  // ambiguous
+    found = i;
+  }
+  return found;
 }
 
 std::string Schema::ToString() const { return DataType::Struct(fields).ToString(); }

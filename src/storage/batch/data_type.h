@@ -76,6 +76,9 @@ struct Schema {
 
   // Index of the field named `name` (exact match), or nullopt.
   std::optional<size_t> FieldIndex(std::string_view name) const;
+  // Spark's column resolution: the exact match, else the only match ignoring ASCII case;
+  // nullopt when there is none or the name is ambiguous.
+  std::optional<size_t> ResolveFieldIndex(std::string_view name) const;
   std::string ToString() const;
   bool operator==(const Schema& other) const { return fields == other.fields; }
 };

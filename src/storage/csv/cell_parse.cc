@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "common/base64.h"
+#include "common/strings.h"
 #include "storage/batch/value_parse.h"
 #include "storage/csv/text_ingest_internal.h"
 
@@ -24,23 +25,13 @@ bool ParseNumber(std::string_view s, N* out) {
   return ec == std::errc() && end == s.data() + s.size();
 }
 
-bool EqualsIgnoreCase(std::string_view s, std::string_view lower) {
-  if (s.size() != lower.size()) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != lower[i]) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 bool ParseInt64Text(std::string_view s, int64_t* out) { return ParseNumber(s, out); }
 bool ParseDoubleText(std::string_view s, double* out) { return ParseNumber(s, out); }
 bool ParseBoolText(std::string_view s, bool* out) {
-  *out = EqualsIgnoreCase(s, "true");
-  return *out || EqualsIgnoreCase(s, "false");
+  *out = EqualsIgnoringCase(s, "true");
+  return *out || EqualsIgnoringCase(s, "false");
 }
 
 namespace {

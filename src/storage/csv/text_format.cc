@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "common/strings.h"
 #include "storage/batch/value_format.h"
 #include "storage/csv/text_ingest.h"
 
@@ -11,13 +12,8 @@ namespace keel::csv {
 namespace {
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
-  if (s.size() < suffix.size()) return false;
-  for (size_t i = 0; i < suffix.size(); ++i) {
-    char c = s[s.size() - suffix.size() + i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != suffix[i]) return false;
-  }
-  return true;
+  return s.size() >= suffix.size() &&
+         EqualsIgnoringCase(s.substr(s.size() - suffix.size()), suffix);
 }
 
 // Appends value `i` of `c` as one CSV field. Integers and strings, the bulk of most tables, are

@@ -279,29 +279,27 @@ Result<std::optional<Action>> ParseActionLine(std::string_view line, std::string
   // One action per line: the first member names it.
   const auto& [kind, body] = doc.as_object().front();
   Result<Action> action = Status::OK();
+  // Widens Result<T> of one action kind to Result<Action>.
+  auto as_action = [](auto&& typed) -> Result<Action> {
+    if (!typed.ok()) return typed.status();
+    return Action(std::move(*typed));
+  };
   if (kind == "add") {
-    auto a = AddFileFromJson(body);
-    action = a.ok() ? Result<Action>(Action(std::move(*a))) : Result<Action>(a.status());
+    action = as_action(AddFileFromJson(body));
   } else if (kind == "remove") {
-    auto r = RemoveFileFromJson(body);
-    action = r.ok() ? Result<Action>(Action(std::move(*r))) : Result<Action>(r.status());
+    action = as_action(RemoveFileFromJson(body));
   } else if (kind == "metaData") {
-    auto m = MetadataFromJson(body);
-    action = m.ok() ? Result<Action>(Action(std::move(*m))) : Result<Action>(m.status());
+    action = as_action(MetadataFromJson(body));
   } else if (kind == "protocol") {
-    auto p = ProtocolFromJson(body);
-    action = p.ok() ? Result<Action>(Action(std::move(*p))) : Result<Action>(p.status());
+    action = as_action(ProtocolFromJson(body));
   } else if (kind == "txn") {
-    auto t = TxnFromJson(body);
-    action = t.ok() ? Result<Action>(Action(std::move(*t))) : Result<Action>(t.status());
+    action = as_action(TxnFromJson(body));
   } else if (kind == "cdc") {
-    auto c = CdcFromJson(body);
-    action = c.ok() ? Result<Action>(Action(std::move(*c))) : Result<Action>(c.status());
+    action = as_action(CdcFromJson(body));
   } else if (kind == "commitInfo") {
     action = Action(CommitInfo{body});
   } else if (kind == "domainMetadata") {
-    auto d = DomainFromJson(body);
-    action = d.ok() ? Result<Action>(Action(std::move(*d))) : Result<Action>(d.status());
+    action = as_action(DomainFromJson(body));
   } else if (kind == "checkpointMetadata") {
     CheckpointMetadata c;
     if (const json::Value* v = body.Find("version"); v != nullptr && v->is_int()) {
@@ -309,11 +307,11 @@ Result<std::optional<Action>> ParseActionLine(std::string_view line, std::string
     }
     action = Action(c);
   } else if (kind == "sidecar") {
-    Sidecar s;
+    Sidecar sidecar;
     if (const json::Value* v = body.Find("path"); v != nullptr && v->is_string()) {
-      s.path = v->as_string();
+      sidecar.path = v->as_string();
     }
-    action = Action(s);
+    action = Action(sidecar);
   } else {
     return std::optional<Action>();  // unknown actions are ignored by readers
   }
@@ -461,14 +459,19 @@ Result<std::string> DecodePath(std::string_view uri_path) {
   return out;
 }
 
+std::string CanonicalPath(const std::string& log_path) {
+  auto decoded = DecodePath(log_path);
+  return decoded.ok() ? *decoded : log_path;
+}
+
 std::string EncodePath(std::string_view path) {
   static const char kHex[] = "0123456789ABCDEF";
   std::string out;
   for (unsigned char c : path) {
     bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                c == '-' || c == '_' || c == '.' || c == '~' || c == '/' || c == '=' ||
-                c == '!' || c == '$' || c == '&' || c == '\'' || c == '(' || c == ')' ||
-                c == '*' || c == '+' || c == ',' || c == ';' || c == ':' || c == '@';
+                c == '-' || c == '_' || c == '.' || c == '~' || c == '/' || c == '=' || c == '!' ||
+                c == '$' || c == '&' || c == '\'' || c == '(' || c == ')' || c == '*' || c == '+' ||
+                c == ',' || c == ';' || c == ':' || c == '@';
     if (keep) {
       out.push_back(static_cast<char>(c));
     } else {

@@ -134,6 +134,9 @@ Result<Txn> TxnFromJson(const json::Value& v);
 // Decodes a URI-encoded add/remove path once (%20 -> ' ', %2520 -> %20). kCorruption for a bad
 // escape.
 Result<std::string> DecodePath(std::string_view uri_path);
+// The identity of a data file in log reconciliation: its path decoded once (the raw text when it
+// does not decode), so that differently escaped spellings of one file match.
+std::string CanonicalPath(const std::string& log_path);
 // Encodes a relative file path for add.path (RFC 3986 path characters kept, others %XX).
 std::string EncodePath(std::string_view path);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/strings.h"
 #include "storage/delta/checkpoint.h"
 #include "storage/delta/delta_table_internal.h"
 #include "storage/delta/schema_adapter.h"
@@ -11,21 +12,6 @@
 
 namespace keel::delta {
 namespace {
-
-bool SameNameIgnoringCase(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-std::optional<size_t> FindField(const batch::Schema& schema, const std::string& name) {
-  if (auto i = schema.FieldIndex(name)) return i;
-  for (size_t i = 0; i < schema.fields.size(); ++i) {
-    if (SameNameIgnoringCase(schema.fields[i].name, name)) return i;
-  }
-  return std::nullopt;
-}
 
 std::string ColumnList(const batch::Schema& schema) {
   std::string out;
@@ -64,8 +50,9 @@ Result<DeltaTable> DeltaTable::Create(FileSystem* fs, const std::string& root,
     const auto& f = options.schema.fields[i];
     if (f.name.empty()) return Status::InvalidArgument("column names must not be empty");
     for (size_t j = 0; j < i; ++j) {
-      if (SameNameIgnoringCase(options.schema.fields[j].name, f.name)) {
-        return Status::InvalidArgument("column '" + f.name + "' appears twice (names are "
+      if (EqualsIgnoringCase(options.schema.fields[j].name, f.name)) {
+        return Status::InvalidArgument("column '" + f.name +
+                                       "' appears twice (names are "
                                        "case-insensitive)");
       }
     }
@@ -83,8 +70,9 @@ Result<DeltaTable> DeltaTable::Create(FileSystem* fs, const std::string& root,
     }
   }
   if (options.partition_columns.size() >= options.schema.fields.size()) {
-    return Status::InvalidArgument("a table needs at least one column that is not a partition "
-                                   "column");
+    return Status::InvalidArgument(
+        "a table needs at least one column that is not a partition "
+        "column");
   }
   KEEL_ASSIGN_OR_RETURN(bool exists, fs->Exists(CommitPath(root, 0)));
   if (exists) return Status::AlreadyExists("a Delta table already exists at '" + root + "'");
@@ -153,10 +141,10 @@ Result<batch::RecordBatch> DeltaTable::ConformToSchema(const batch::RecordBatch&
                                                        batch::Schema* evolved) const {
   *evolved = table_schema;
   for (const auto& f : data.schema.fields) {
-    if (FindField(table_schema, f.name)) continue;
+    if (table_schema.ResolveFieldIndex(f.name)) continue;
     if (!merge_schema) {
-      return Status::InvalidArgument("column '" + f.name + "' is not in the table (columns: " +
-                                     ColumnList(table_schema) +
+      return Status::InvalidArgument("column '" + f.name +
+                                     "' is not in the table (columns: " + ColumnList(table_schema) +
                                      "); enable schema merging to add it");
     }
     batch::Field added = f;
@@ -167,7 +155,7 @@ Result<batch::RecordBatch> DeltaTable::ConformToSchema(const batch::RecordBatch&
   out.schema = *evolved;
   out.num_rows = data.num_rows;
   for (const auto& field : evolved->fields) {
-    auto idx = FindField(data.schema, field.name);
+    auto idx = data.schema.ResolveFieldIndex(field.name);
     if (!idx) {
       if (!field.nullable) {
         return Status::InvalidArgument("column '" + field.name +
@@ -195,11 +183,12 @@ Result<batch::RecordBatch> DeltaTable::ConformToSchema(const batch::RecordBatch&
 
 Result<std::vector<AddFile>> DeltaTable::WriteFiles(const Snapshot& snapshot,
                                                     const batch::RecordBatch& rows) const {
-  return WriteDataFiles(fs_, root_, snapshot.partition_columns(), rows,
-                        options_.clock->NowMillis(), options_.data);
+  return WriteDataFiles(fs_, root_, snapshot.partition_columns(), rows, options_.clock->NowMillis(),
+                        options_.data);
 }
 
-Result<CommitResult> DeltaTable::Write(const batch::RecordBatch& data, const WriteOptions& options) {
+Result<CommitResult> DeltaTable::Write(const batch::RecordBatch& data,
+                                       const WriteOptions& options) {
   KEEL_ASSIGN_OR_RETURN(auto snapshot, LoadForWrite());
   CommitResult result;
   if (!options.txn_app_id.empty()) {
@@ -217,8 +206,8 @@ Result<CommitResult> DeltaTable::Write(const batch::RecordBatch& data, const Wri
                                 "overwritten");
   }
   batch::Schema evolved;
-  KEEL_ASSIGN_OR_RETURN(auto rows, ConformToSchema(data, snapshot->schema(), options.merge_schema,
-                                                   &evolved));
+  KEEL_ASSIGN_OR_RETURN(auto rows,
+                        ConformToSchema(data, snapshot->schema(), options.merge_schema, &evolved));
   Transaction tx = NewTransaction(snapshot);
   if (!(evolved == snapshot->schema())) {
     Metadata m = snapshot->metadata();
@@ -238,8 +227,10 @@ Result<CommitResult> DeltaTable::Write(const batch::RecordBatch& data, const Wri
       KEEL_RETURN_IF_ERROR(predicate.Bind(evolved));
       KEEL_ASSIGN_OR_RETURN(auto match, predicate.EvaluatePredicate(rows));
       if (std::find(match.begin(), match.end(), 0) != match.end()) {
-        return Status::InvalidArgument("some written rows do not match the replaceWhere "
-                                       "predicate '" + options.replace_where + "'");
+        return Status::InvalidArgument(
+            "some written rows do not match the replaceWhere "
+            "predicate '" +
+            options.replace_where + "'");
       }
       KEEL_ASSIGN_OR_RETURN(auto removed, RewriteWhere(*snapshot, predicate, &tx));
       result.files_removed = removed.files_removed;

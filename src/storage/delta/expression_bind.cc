@@ -5,8 +5,9 @@
 #include <algorithm>
 #include <cctype>
 
-#include "storage/delta/expression_internal.h"
+#include "common/strings.h"
 #include "storage/batch/value_parse.h"
+#include "storage/delta/expression_internal.h"
 
 namespace keel::delta {
 
@@ -67,13 +68,6 @@ std::string Text(const Node& n) {
 
 std::string Typed(const Node& n) { return Text(n) + " (" + n.type.ToString() + ")"; }
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 std::string NameList(const std::vector<batch::Field>& fields) {
   constexpr size_t kMaxListed = 20;
   std::string out;
@@ -93,7 +87,7 @@ Result<const batch::Field*> FindField(const std::vector<batch::Field>& fields,
   int matches = 0;
   for (const batch::Field& f : fields) {
     if (f.name == name) return &f;
-    if (EqualsIgnoreCase(f.name, name)) {
+    if (EqualsIgnoringCase(f.name, name)) {
       found = &f;
       ++matches;
     }

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "common/strings.h"
 #include "storage/batch/value_format.h"
 #include "storage/batch/value_parse.h"
 #include "storage/delta/expression_internal.h"
@@ -27,16 +28,9 @@ struct Token {
 constexpr std::string_view kKeywords[] = {"AND",     "OR",   "NOT",  "IS",    "NULL", "IN",
                                           "BETWEEN", "LIKE", "TRUE", "FALSE", "DATE", "TIMESTAMP"};
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::toupper(static_cast<unsigned char>(x)) ==
-                  std::toupper(static_cast<unsigned char>(y));
-         });
-}
-
 bool IsKeyword(std::string_view word) {
   return std::any_of(std::begin(kKeywords), std::end(kKeywords),
-                     [&](std::string_view k) { return EqualsIgnoreCase(k, word); });
+                     [&](std::string_view k) { return EqualsIgnoringCase(k, word); });
 }
 
 bool IsIdentStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
@@ -184,7 +178,7 @@ class Parser {
     return t;
   }
   bool IsWord(const Token& t, std::string_view word) const {
-    return t.kind == TokenKind::kIdent && EqualsIgnoreCase(t.text, word);
+    return t.kind == TokenKind::kIdent && EqualsIgnoringCase(t.text, word);
   }
   bool AcceptWord(std::string_view word) {
     if (!IsWord(Peek(), word)) return false;

@@ -22,25 +22,6 @@ std::optional<std::string> PartitionText(const AddFile& file, const std::string&
   return it->second;
 }
 
-// Index of `name` in the file schema: exact match, else the only case-insensitive match
-// (Spark resolves columns case-insensitively).
-std::optional<size_t> FindFileField(const batch::Schema& schema, const std::string& name) {
-  if (auto i = schema.FieldIndex(name)) return i;
-  std::optional<size_t> found;
-  for (size_t i = 0; i < schema.fields.size(); ++i) {
-    const std::string& f = schema.fields[i].name;
-    if (f.size() == name.size() &&
-        std::equal(f.begin(), f.end(), name.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) ==
-                 std::tolower(static_cast<unsigned char>(b));
-        })) {
-      if (found) return std::nullopt;
-      found = i;
-    }
-  }
-  return found;
-}
-
 }  // namespace
 
 Result<std::string> DataFilePath(const std::string& table_root, const std::string& log_path) {
@@ -59,8 +40,7 @@ Result<std::string> DataFilePath(const std::string& table_root, const std::strin
     size_t end = path.find('/', start);
     if (end == std::string::npos) end = path.size();
     if (path.compare(start, end - start, "..") == 0) {
-      return Status::Corruption("data file path '" + log_path +
-                                "' leaves the table directory");
+      return Status::Corruption("data file path '" + log_path + "' leaves the table directory");
     }
     start = end + 1;
   }
@@ -68,8 +48,7 @@ Result<std::string> DataFilePath(const std::string& table_root, const std::strin
   return JoinPath(table_root, path);
 }
 
-FileStats FileStatsWithPartitions(const Snapshot& snapshot, const AddFile& f,
-                                  int offset_minutes) {
+FileStats FileStatsWithPartitions(const Snapshot& snapshot, const AddFile& f, int offset_minutes) {
   FileStats stats;
   if (f.stats) {
     auto parsed = ParseFileStats(*f.stats, snapshot.schema());
@@ -131,7 +110,7 @@ Result<RecordBatch> ReadFileAsSchema(FileSystem* fs, const std::string& table_ro
   for (size_t k = 0; k < fields.size(); ++k) {
     const batch::Field& f = table.fields[fields[k]];
     if (is_partition(f.name)) continue;
-    if (auto idx = FindFileField(reader->schema(), f.name)) {
+    if (auto idx = reader->schema().ResolveFieldIndex(f.name)) {
       source[k] = static_cast<int>(file_columns.size());
       file_columns.push_back(static_cast<int>(*idx));
     }
@@ -149,17 +128,15 @@ Result<RecordBatch> ReadFileAsSchema(FileSystem* fs, const std::string& table_ro
     out.schema.fields.push_back(f);
     if (is_partition(f.name)) {
       auto it = partition_values.find(f.name);
-      std::optional<std::string> text =
-          it == partition_values.end() ? std::nullopt : it->second;
+      std::optional<std::string> text = it == partition_values.end() ? std::nullopt : it->second;
       KEEL_ASSIGN_OR_RETURN(auto value, ParsePartitionValue(text, f.type, offset_minutes));
       KEEL_ASSIGN_OR_RETURN(auto column, batch::MakeConstant(f.type, value, rows));
       out.columns.push_back(std::move(column));
     } else if (source[k] < 0) {
       out.columns.push_back(NullColumn(f.type, rows));
     } else {
-      KEEL_ASSIGN_OR_RETURN(auto column,
-                            AdaptColumn(std::move(raw.columns[source[k]]), f.type,
-                                        "column '" + f.name + "' of " + path));
+      KEEL_ASSIGN_OR_RETURN(auto column, AdaptColumn(std::move(raw.columns[source[k]]), f.type,
+                                                     "column '" + f.name + "' of " + path));
       out.columns.push_back(std::move(column));
     }
   }
@@ -169,8 +146,7 @@ Result<RecordBatch> ReadFileAsSchema(FileSystem* fs, const std::string& table_ro
 Result<RecordBatch> ReadDataFile(const Snapshot& snapshot, const AddFile& file,
                                  const std::vector<int>& fields, int offset_minutes) {
   return ReadFileAsSchema(snapshot.fs(), snapshot.root(), file.path, file.partition_values,
-                          snapshot.schema(), snapshot.partition_columns(), fields,
-                          offset_minutes);
+                          snapshot.schema(), snapshot.partition_columns(), fields, offset_minutes);
 }
 
 Result<RecordBatch> ScanTable(const Snapshot& snapshot, const ScanOptions& options) {
@@ -183,7 +159,7 @@ Result<RecordBatch> ScanTable(const Snapshot& snapshot, const ScanOptions& optio
       std::string names;
       for (const auto& f : table.fields) names += (names.empty() ? "" : ", ") + f.name;
       return Status::InvalidArgument("table has no column '" + name + "'; its columns are " +
-                                           names);
+                                     names);
     }
     wanted.push_back(static_cast<int>(*idx));
   }
@@ -207,8 +183,8 @@ Result<RecordBatch> ScanTable(const Snapshot& snapshot, const ScanOptions& optio
   for (const AddFile* file : SelectFiles(snapshot, filter ? &*filter : nullptr,
                                          options.partition_timestamp_offset_minutes)) {
     if (options.limit >= 0 && result.num_rows >= options.limit) break;
-    KEEL_ASSIGN_OR_RETURN(auto part, ReadDataFile(snapshot, *file, read,
-                                                  options.partition_timestamp_offset_minutes));
+    KEEL_ASSIGN_OR_RETURN(
+        auto part, ReadDataFile(snapshot, *file, read, options.partition_timestamp_offset_minutes));
     if (filter) {
       KEEL_ASSIGN_OR_RETURN(auto keep, filter->EvaluatePredicate(part));
       part = batch::Filter(part, keep);

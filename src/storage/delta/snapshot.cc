@@ -4,6 +4,7 @@
 #include <cctype>
 #include <unordered_map>
 
+#include "common/strings.h"
 #include "storage/delta/file_stats.h"
 #include "storage/delta/schema_json.h"
 
@@ -40,20 +41,6 @@ Result<int64_t> RawCommitTimestamp(FileSystem* fs, const std::string& root, int6
   return fs->ModifiedTimeMillis(CommitPath(root, version));
 }
 
-// Commit timestamps of versions [first, last], made strictly increasing.
-Result<std::vector<int64_t>> CommitTimestamps(FileSystem* fs, const std::string& root,
-                                              int64_t first, int64_t last) {
-  std::vector<int64_t> out;
-  out.reserve(static_cast<size_t>(last - first + 1));
-  for (int64_t v = first; v <= last; ++v) {
-    KEEL_ASSIGN_OR_RETURN(auto actions, ReadCommit(fs, root, v));
-    KEEL_ASSIGN_OR_RETURN(int64_t ts, RawCommitTimestamp(fs, root, v, actions));
-    if (!out.empty() && ts <= out.back()) ts = out.back() + 1;
-    out.push_back(ts);
-  }
-  return out;
-}
-
 // The oldest version whose commits are all present up to the latest.
 int64_t EarliestContiguousCommit(const LogListing& listing) {
   if (listing.commits.empty()) return -1;
@@ -75,11 +62,13 @@ class SnapshotBuilder {
 
   Status Finish() {
     if (!have_protocol_) {
-      return Status::Corruption("table '" + s_->root_ + "' has no protocol action in its log up to version " +
+      return Status::Corruption("table '" + s_->root_ +
+                                "' has no protocol action in its log up to version " +
                                 std::to_string(s_->version_));
     }
     if (!have_metadata_) {
-      return Status::Corruption("table '" + s_->root_ + "' has no metaData action in its log up to version " +
+      return Status::Corruption("table '" + s_->root_ +
+                                "' has no metaData action in its log up to version " +
                                 std::to_string(s_->version_));
     }
     s_->files_.reserve(live_.size());
@@ -96,10 +85,6 @@ class SnapshotBuilder {
   }
 
  private:
-  static std::string Key(const std::string& path) {
-    auto decoded = DecodePath(path);
-    return decoded.ok() ? *decoded : path;
-  }
   void On(Protocol&& p) {
     s_->protocol_ = std::move(p);
     have_protocol_ = true;
@@ -109,12 +94,12 @@ class SnapshotBuilder {
     have_metadata_ = true;
   }
   void On(AddFile&& a) {
-    std::string key = Key(a.path);
+    std::string key = CanonicalPath(a.path);
     removed_.erase(key);
     live_[key] = std::move(a);
   }
   void On(RemoveFile&& r) {
-    std::string key = Key(r.path);
+    std::string key = CanonicalPath(r.path);
     live_.erase(key);
     removed_[key] = std::move(r);
   }
@@ -138,15 +123,13 @@ Result<std::shared_ptr<const Snapshot>> Snapshot::Load(FileSystem* fs, const std
   KEEL_ASSIGN_OR_RETURN(LogListing listing, ListLog(fs, root));
   const int64_t latest = listing.latest_version();
   if (latest < 0) {
-    return Status::NotFound("'" + root +
-                                        "' is not a Delta table: its _delta_log has no commits");
+    return Status::NotFound("'" + root + "' is not a Delta table: its _delta_log has no commits");
   }
   int64_t target = latest;
   if (at.version) {
     if (*at.version < 0 || *at.version > latest) {
-      return Status::NotFound("table '" + root + "' has no version " +
-                                          std::to_string(*at.version) + "; the latest is " +
-                                          std::to_string(latest));
+      return Status::NotFound("table '" + root + "' has no version " + std::to_string(*at.version) +
+                              "; the latest is " + std::to_string(latest));
     }
     target = *at.version;
   } else if (at.timestamp_ms) {
@@ -221,8 +204,7 @@ Result<std::shared_ptr<const Snapshot>> Snapshot::Load(FileSystem* fs, const std
     KEEL_RETURN_IF_ERROR(builder.Finish());
     auto schema = ParseSchemaString(snapshot->metadata_.schema_string);
     if (!schema.ok()) {
-      return Status(schema.status().code(),
-                    "table '" + root + "': " + schema.status().message());
+      return Status(schema.status().code(), "table '" + root + "': " + schema.status().message());
     }
     snapshot->schema_ = std::move(*schema);
     for (const std::string& p : snapshot->metadata_.partition_columns) {
@@ -303,8 +285,8 @@ CheckpointContent Snapshot::ToCheckpoint(int64_t now_ms) const {
   for (const auto& [id, t] : txns_) c.txns.push_back(t);
   c.adds = files_;
   int64_t retention = 7LL * 24 * 3600 * 1000;
-  if (auto r = ParseIntervalMillis(Property("delta.deletedFileRetentionDuration",
-                                            "interval 1 week"));
+  if (auto r =
+          ParseIntervalMillis(Property("delta.deletedFileRetentionDuration", "interval 1 week"));
       r.ok()) {
     retention = *r;
   }
@@ -315,53 +297,70 @@ CheckpointContent Snapshot::ToCheckpoint(int64_t now_ms) const {
   return c;
 }
 
-Result<int64_t> VersionAtTimestamp(FileSystem* fs, const std::string& root, int64_t timestamp_ms) {
+Status ForEachCommit(FileSystem* fs, const std::string& root,
+                     const std::function<Status(int64_t, int64_t, std::vector<Action>&)>& visit) {
   KEEL_ASSIGN_OR_RETURN(LogListing listing, ListLog(fs, root));
   int64_t first = EarliestContiguousCommit(listing);
+  if (first < 0) return Status::OK();
+  int64_t previous = INT64_MIN;
+  for (int64_t v = first; v <= listing.commits.back(); ++v) {
+    KEEL_ASSIGN_OR_RETURN(auto actions, ReadCommit(fs, root, v));
+    KEEL_ASSIGN_OR_RETURN(int64_t ts, RawCommitTimestamp(fs, root, v, actions));
+    if (previous != INT64_MIN && ts <= previous) ts = previous + 1;  // strictly increasing
+    previous = ts;
+    KEEL_RETURN_IF_ERROR(visit(v, ts, actions));
+  }
+  return Status::OK();
+}
+
+Result<int64_t> VersionAtTimestamp(FileSystem* fs, const std::string& root, int64_t timestamp_ms) {
+  int64_t first = -1, first_ts = 0, found = -1;
+  KEEL_RETURN_IF_ERROR(ForEachCommit(fs, root, [&](int64_t v, int64_t ts, std::vector<Action>&) {
+    if (first < 0) {
+      first = v;
+      first_ts = ts;
+    }
+    if (ts <= timestamp_ms) found = v;
+    return Status::OK();
+  }));
   if (first < 0) {
     return Status::NotFound("table '" + root + "' has no commits to time-travel in");
   }
-  KEEL_ASSIGN_OR_RETURN(auto stamps, CommitTimestamps(fs, root, first, listing.commits.back()));
-  auto it = std::upper_bound(stamps.begin(), stamps.end(), timestamp_ms);
-  if (it == stamps.begin()) {
-    return Status::NotFound(
-        "table '" + root + "' has no version at or before timestamp " +
-        std::to_string(timestamp_ms) + " ms; its earliest available commit (version " +
-        std::to_string(first) + ") is at " + std::to_string(stamps.front()) + " ms");
+  if (found < 0) {
+    return Status::NotFound("table '" + root + "' has no version at or before timestamp " +
+                            std::to_string(timestamp_ms) +
+                            " ms; its earliest available commit (version " + std::to_string(first) +
+                            ") is at " + std::to_string(first_ts) + " ms");
   }
-  return first + static_cast<int64_t>(it - stamps.begin()) - 1;
+  return found;
 }
 
 Result<std::vector<CommitRecord>> ReadHistory(FileSystem* fs, const std::string& root,
                                               int64_t limit) {
-  KEEL_ASSIGN_OR_RETURN(LogListing listing, ListLog(fs, root));
-  int64_t first = EarliestContiguousCommit(listing);
+  // Timestamps are made monotonic from the earliest commit on, so every commit is read; the
+  // newest `limit` are kept.
   std::vector<CommitRecord> out;
-  if (first < 0) return out;
-  const int64_t last = listing.commits.back();
-  // Timestamps are made monotonic from the earliest commit on, so read them all; then keep
-  // the newest `limit`.
-  KEEL_ASSIGN_OR_RETURN(auto stamps, CommitTimestamps(fs, root, first, last));
-  int64_t lowest = limit > 0 ? std::max(first, last - limit + 1) : first;
-  for (int64_t v = last; v >= lowest; --v) {
-    KEEL_ASSIGN_OR_RETURN(auto actions, ReadCommit(fs, root, v));
-    CommitRecord r;
-    r.version = v;
-    r.timestamp_ms = stamps[static_cast<size_t>(v - first)];
-    for (const Action& a : actions) {
-      if (const auto* ci = std::get_if<CommitInfo>(&a)) {
-        r.commit_info = ci->value;
-        r.operation = ci->operation();
-      }
-    }
-    out.push_back(std::move(r));
-  }
+  KEEL_RETURN_IF_ERROR(
+      ForEachCommit(fs, root, [&](int64_t v, int64_t ts, std::vector<Action>& actions) {
+        CommitRecord r;
+        r.version = v;
+        r.timestamp_ms = ts;
+        for (const Action& a : actions) {
+          if (const auto* ci = std::get_if<CommitInfo>(&a)) {
+            r.commit_info = ci->value;
+            r.operation = ci->operation();
+          }
+        }
+        out.push_back(std::move(r));
+        return Status::OK();
+      }));
+  std::reverse(out.begin(), out.end());
+  if (limit > 0 && static_cast<int64_t>(out.size()) > limit) out.resize(static_cast<size_t>(limit));
   return out;
 }
 
 Result<int64_t> ParseIntervalMillis(std::string_view text) {
-  std::string s;
-  for (char c : text) s.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  std::string s = AsciiLower(text);
   std::string_view v = s;
   auto trim = [](std::string_view x) {
     while (!x.empty() && x.front() == ' ') x.remove_prefix(1);
@@ -379,19 +378,19 @@ Result<int64_t> ParseIntervalMillis(std::string_view text) {
   std::string_view unit = trim(v.substr(i));
   if (i == 0 || unit.empty()) {
     return Status::InvalidArgument("'" + std::string(text) +
-                                         "' is not a duration such as 'interval 7 days'");
+                                   "' is not a duration such as 'interval 7 days'");
   }
   if (unit.back() == 's' && unit.size() > 1) unit.remove_suffix(1);
   static const struct {
     const char* name;
     int64_t ms;
-  } kUnits[] = {{"millisecond", 1},     {"second", 1000},          {"minute", 60000},
-                {"hour", 3600000},      {"day", 86400000},         {"week", 604800000}};
+  } kUnits[] = {{"millisecond", 1}, {"second", 1000},  {"minute", 60000},
+                {"hour", 3600000},  {"day", 86400000}, {"week", 604800000}};
   for (const auto& u : kUnits) {
     if (unit == u.name) return n * u.ms;
   }
   return Status::InvalidArgument("'" + std::string(text) +
-                                       "' has an unknown unit; use days, hours, minutes, ...");
+                                 "' has an unknown unit; use days, hours, minutes, ...");
 }
 
 }  // namespace keel::delta

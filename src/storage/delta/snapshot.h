@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -51,9 +52,7 @@ class Snapshot {
   const Protocol& protocol() const { return protocol_; }
   const Metadata& metadata() const { return metadata_; }
   const batch::Schema& schema() const { return schema_; }
-  const std::vector<std::string>& partition_columns() const {
-    return metadata_.partition_columns;
-  }
+  const std::vector<std::string>& partition_columns() const { return metadata_.partition_columns; }
   // Live data files, sorted by path.
   const std::vector<AddFile>& files() const { return files_; }
   // Remove tombstones known to this snapshot (for vacuum and checkpoints).
@@ -106,6 +105,12 @@ Result<std::vector<CommitRecord>> ReadHistory(FileSystem* fs, const std::string&
 // timestamp is before the earliest available commit; a timestamp after the latest commit gives
 // the latest version.
 Result<int64_t> VersionAtTimestamp(FileSystem* fs, const std::string& root, int64_t timestamp_ms);
+// Reads each available commit once (the contiguous run of commits ending at the latest),
+// oldest first, and passes its version, commit timestamp (made strictly increasing) and actions
+// to `visit`; an error from `visit` stops the walk and is returned.
+Status ForEachCommit(FileSystem* fs, const std::string& root,
+                     const std::function<Status(int64_t version, int64_t timestamp_ms,
+                                                std::vector<Action>& actions)>& visit);
 // The actions of commit `version`.
 Result<std::vector<Action>> ReadCommit(FileSystem* fs, const std::string& root, int64_t version);
 

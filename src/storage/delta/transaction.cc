@@ -1,5 +1,7 @@
 #include "storage/delta/transaction.h"
 
+#include <algorithm>
+
 #include "common/log.h"
 #include "storage/delta/checkpoint.h"
 #include "storage/delta/data_writer.h"
@@ -7,11 +9,6 @@
 
 namespace keel::delta {
 namespace {
-
-std::string Key(const std::string& log_path) {
-  auto decoded = DecodePath(log_path);
-  return decoded.ok() ? *decoded : log_path;
-}
 
 std::string Describe(int64_t version, const std::vector<Action>& winner) {
   std::string op;
@@ -28,7 +25,7 @@ Transaction::Transaction(std::shared_ptr<const Snapshot> read_snapshot, CommitOp
 
 void Transaction::ReadWhere(const Expression& predicate, const std::vector<const AddFile*>& files) {
   read_predicates_.push_back(predicate);
-  for (const AddFile* f : files) read_files_.push_back(Key(f->path));
+  for (const AddFile* f : files) read_files_.push_back(CanonicalPath(f->path));
 }
 
 void Transaction::Remove(const AddFile& file, bool data_change) {
@@ -46,7 +43,8 @@ void Transaction::SetTxn(std::string app_id, int64_t version) {
   txn_ = Txn{std::move(app_id), version, options_.clock->NowMillis()};
 }
 
-Status Transaction::CheckConflicts(int64_t winner_version, const std::vector<Action>& winner) const {
+Status Transaction::CheckConflicts(int64_t winner_version,
+                                   const std::vector<Action>& winner) const {
   const std::string who = "a concurrent commit, " + Describe(winner_version, winner);
   const bool blind_append = !read_whole_table_ && read_predicates_.empty() && removes_.empty();
   for (const Action& a : winner) {
@@ -54,17 +52,18 @@ Status Transaction::CheckConflicts(int64_t winner_version, const std::vector<Act
       return Status::Conflict(who + ", changed the table protocol; read the table again and retry");
     }
     if (std::holds_alternative<Metadata>(a)) {
-      return Status::Conflict(who + ", changed the table metadata (schema, partitioning or "
+      return Status::Conflict(who +
+                              ", changed the table metadata (schema, partitioning or "
                               "properties); read the table again and retry");
     }
     if (const auto* t = std::get_if<Txn>(&a); t != nullptr && txn_ && t->app_id == txn_->app_id) {
-      return Status::Conflict(who + ", committed for the same application id '" + t->app_id +
-                              "'");
+      return Status::Conflict(who + ", committed for the same application id '" + t->app_id + "'");
     }
     if (blind_append) continue;
     if (const auto* add = std::get_if<AddFile>(&a); add != nullptr && add->data_change) {
       if (read_whole_table_) {
-        return Status::Conflict(who + ", added data to the table this operation read "
+        return Status::Conflict(who +
+                                ", added data to the table this operation read "
                                 "(ConcurrentAppend); retry the operation");
       }
       FileStats stats = FileStatsWithPartitions(*read_snapshot_, *add);
@@ -77,9 +76,9 @@ Status Transaction::CheckConflicts(int64_t winner_version, const std::vector<Act
       }
     }
     if (const auto* rm = std::get_if<RemoveFile>(&a)) {
-      std::string key = Key(rm->path);
+      std::string key = CanonicalPath(rm->path);
       for (const RemoveFile& mine : removes_) {
-        if (Key(mine.path) == key) {
+        if (CanonicalPath(mine.path) == key) {
           return Status::Conflict(who + ", already removed file '" + key +
                                   "' that this operation removes (ConcurrentDeleteDelete); "
                                   "retry the operation");
@@ -103,8 +102,7 @@ std::string Transaction::CommitText(int64_t version, int64_t now_ms, const std::
   json::Value info = json::Value::MakeObject();
   info.Set("timestamp", now_ms);
   info.Set("operation", operation);
-  info.Set("operationParameters",
-           parameters.is_object() ? parameters : json::Value::MakeObject());
+  info.Set("operationParameters", parameters.is_object() ? parameters : json::Value::MakeObject());
   if (read_snapshot_->version() >= 0 && version > 0) {
     info.Set("readVersion", read_snapshot_->version());
   }
@@ -133,7 +131,8 @@ void Transaction::MaybeCheckpoint(int64_t version) const {
   int64_t interval = read_snapshot_->version() < 0 ? 10 : read_snapshot_->CheckpointInterval();
   if (metadata_) {
     auto it = metadata_->configuration.find("delta.checkpointInterval");
-    if (it != metadata_->configuration.end()) interval = std::max<int64_t>(1, std::atoll(it->second.c_str()));
+    if (it != metadata_->configuration.end())
+      interval = std::max<int64_t>(1, std::atoll(it->second.c_str()));
   }
   if (!options_.checkpoint || version == 0 || version % interval != 0) return;
   const std::string& root = read_snapshot_->root();
@@ -154,9 +153,12 @@ Result<int64_t> Transaction::Commit(const std::string& operation, json::Value pa
   const std::string& root = read_snapshot_->root();
   int64_t version = read_snapshot_->version() + 1;
   KEEL_RETURN_IF_ERROR(fs->CreateDirs(LogDir(root)));
+  // Commit timestamps increase with versions even when racing writers commit within one
+  // millisecond (or clocks step back): time travel by timestamp depends on it.
+  int64_t earliest_ms = read_snapshot_->version() >= 0 ? read_snapshot_->timestamp_ms() + 1 : 0;
   for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
-    std::string text =
-        CommitText(version, options_.clock->NowMillis(), operation, parameters, metrics);
+    int64_t now_ms = std::max(options_.clock->NowMillis(), earliest_ms);
+    std::string text = CommitText(version, now_ms, operation, parameters, metrics);
     Status put = fs->PutIfAbsent(CommitPath(root, version), text);
     if (put.ok()) {
       MaybeCheckpoint(version);
@@ -168,6 +170,11 @@ Result<int64_t> Transaction::Commit(const std::string& operation, json::Value pa
     }
     KEEL_ASSIGN_OR_RETURN(auto winner, ReadCommit(fs, root, version));
     KEEL_RETURN_IF_ERROR(CheckConflicts(version, winner));
+    for (const Action& a : winner) {
+      const auto* info = std::get_if<CommitInfo>(&a);
+      auto ts = info ? info->timestamp() : std::nullopt;
+      if (ts) earliest_ms = std::max(earliest_ms, *ts + 1);
+    }
     ++version;
   }
   return Status::Conflict("table '" + root + "' kept changing: gave up after " +
