@@ -20,6 +20,8 @@ Result<SecurableInfo> FindSecurable(metastore::Transaction& tx, SecurableType ty
 // The principal named `name`, or kResourceDoesNotExist naming it.
 Result<PrincipalInfo> FindPrincipal(metastore::Transaction& tx, std::string_view name);
 
+// "registered model", "table": the kind of object in messages.
+std::string KindWord(SecurableType type);
 // "catalog 'dev'", "registered model 'dev.s.m'".
 std::string DescribeSecurable(SecurableType type, std::string_view full_name);
 

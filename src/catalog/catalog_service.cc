@@ -9,6 +9,7 @@
 #include "catalog/securable_store.h"
 #include "common/limits.h"
 #include "common/random.h"
+#include "common/strings.h"
 
 namespace keel::catalog {
 
@@ -16,13 +17,14 @@ using metastore::Transaction;
 
 namespace internal {
 
+std::string KindWord(SecurableType type) {
+  std::string what = AsciiLower(SecurableTypeName(type));
+  for (char& c : what) c = (c == '_') ? ' ' : c;
+  return what;
+}
+
 std::string DescribeSecurable(SecurableType type, std::string_view full_name) {
-  std::string t(SecurableTypeName(type));
-  for (char& c : t) {
-    if (c == '_') c = ' ';
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return t + " '" + std::string(full_name.substr(0, 300)) + "'";
+  return KindWord(type) + " '" + std::string(full_name.substr(0, 300)) + "'";
 }
 
 Result<SecurableInfo> FindSecurable(Transaction& tx, SecurableType type,
@@ -55,32 +57,43 @@ Result<PrincipalInfo> FindPrincipal(Transaction& tx, std::string_view name) {
 using internal::DescribeSecurable;
 using internal::FindPrincipal;
 using internal::FindSecurable;
+using internal::KindWord;
 
 namespace {
 
 // The privilege needed on the parent to create a child of `type`.
 Privilege CreatePrivilegeFor(SecurableType type) {
   switch (type) {
-    case SecurableType::kCatalog: return Privilege::kCreateCatalog;
-    case SecurableType::kSchema: return Privilege::kCreateSchema;
-    case SecurableType::kTable: return Privilege::kCreateTable;
-    case SecurableType::kVolume: return Privilege::kCreateVolume;
-    case SecurableType::kRegisteredModel: return Privilege::kCreateModel;
-    case SecurableType::kFunction: return Privilege::kCreateFunction;
-    case SecurableType::kMetastore: break;
+    case SecurableType::kCatalog:
+      return Privilege::kCreateCatalog;
+    case SecurableType::kSchema:
+      return Privilege::kCreateSchema;
+    case SecurableType::kTable:
+      return Privilege::kCreateTable;
+    case SecurableType::kVolume:
+      return Privilege::kCreateVolume;
+    case SecurableType::kRegisteredModel:
+      return Privilege::kCreateModel;
+    case SecurableType::kFunction:
+      return Privilege::kCreateFunction;
+    case SecurableType::kMetastore:
+      break;
   }
   return Privilege::kManage;
 }
 
 SecurableType ParentType(SecurableType type) {
   switch (type) {
-    case SecurableType::kSchema: return SecurableType::kCatalog;
+    case SecurableType::kSchema:
+      return SecurableType::kCatalog;
     case SecurableType::kTable:
     case SecurableType::kVolume:
     case SecurableType::kRegisteredModel:
-    case SecurableType::kFunction: return SecurableType::kSchema;
+    case SecurableType::kFunction:
+      return SecurableType::kSchema;
     case SecurableType::kCatalog:
-    case SecurableType::kMetastore: break;
+    case SecurableType::kMetastore:
+      break;
   }
   return SecurableType::kMetastore;
 }
@@ -88,11 +101,16 @@ SecurableType ParentType(SecurableType type) {
 // Folder name for a type under a schema's storage.
 std::string_view StorageFolder(SecurableType type) {
   switch (type) {
-    case SecurableType::kTable: return "tables";
-    case SecurableType::kVolume: return "volumes";
-    case SecurableType::kRegisteredModel: return "models";
-    case SecurableType::kFunction: return "functions";
-    default: return "";
+    case SecurableType::kTable:
+      return "tables";
+    case SecurableType::kVolume:
+      return "volumes";
+    case SecurableType::kRegisteredModel:
+      return "models";
+    case SecurableType::kFunction:
+      return "functions";
+    default:
+      return "";
   }
 }
 
@@ -143,11 +161,10 @@ Result<SecurableInfo> CatalogService::CreateSecurable(const Principal& caller,
   if (req.type == SecurableType::kMetastore) {
     return Status::InvalidArgument("the metastore cannot be created");
   }
-  std::string what(SecurableTypeName(req.type));
-  for (char& c : what) c = (c == '_') ? ' ' : static_cast<char>(std::tolower(c));
-  KEEL_RETURN_IF_ERROR(ValidateObjectName(req.name, what));
+  KEEL_RETURN_IF_ERROR(ValidateObjectName(req.name, KindWord(req.type)));
   KEEL_RETURN_IF_ERROR(ValidateComment(req.comment));
   KEEL_RETURN_IF_ERROR(ValidateProperties(req.properties));
+  for (const auto& [key, value] : req.tags) KEEL_RETURN_IF_ERROR(ValidateTag(key, value));
   SecurableInfo created;
   KEEL_RETURN_IF_ERROR(db_->Write([&](Transaction& tx) -> Status {
     SecurableInfo parent;
@@ -163,7 +180,8 @@ Result<SecurableInfo> CatalogService::CreateSecurable(const Principal& caller,
     s.id = NewId();
     s.type = req.type;
     s.name = req.name;
-    s.full_name = req.type == SecurableType::kCatalog ? req.name : parent.full_name + "." + req.name;
+    s.full_name =
+        req.type == SecurableType::kCatalog ? req.name : parent.full_name + "." + req.name;
     s.parent_id = req.type == SecurableType::kCatalog ? "" : parent.id;
     s.owner = caller.name;
     s.owner_id = caller.id;
@@ -182,6 +200,9 @@ Result<SecurableInfo> CatalogService::CreateSecurable(const Principal& caller,
       return Status::AlreadyExists(DescribeSecurable(req.type, s.full_name) + " already exists");
     }
     KEEL_RETURN_IF_ERROR(inserted);
+    for (const auto& [key, value] : req.tags) {
+      KEEL_RETURN_IF_ERROR(SecurableStore::SetTag(tx, s.id, key, value));
+    }
     created = std::move(s);
     return Status::OK();
   }));
@@ -245,6 +266,34 @@ Result<SecurableInfo> CatalogService::UpdateSecurable(const Principal& caller, S
   return out;
 }
 
+Result<SecurableInfo> CatalogService::RenameSecurable(const Principal& caller, SecurableType type,
+                                                      std::string_view full_name,
+                                                      std::string_view new_name) {
+  if (FullNameParts(type) != 3) {
+    return Status::InvalidArgument(
+        "only tables, volumes, registered models and functions can "
+        "be renamed");
+  }
+  KEEL_RETURN_IF_ERROR(ValidateObjectName(new_name, KindWord(type)));
+  SecurableInfo out;
+  KEEL_RETURN_IF_ERROR(db_->Write([&](Transaction& tx) -> Status {
+    KEEL_ASSIGN_OR_RETURN(out, FindSecurable(tx, type, full_name));
+    KEEL_ASSIGN_OR_RETURN(Authorizer auth, Authorizer::Load(tx, caller, out));
+    KEEL_RETURN_IF_ERROR(auth.CheckManage());
+    std::string schema = out.full_name.substr(0, out.full_name.rfind('.'));
+    out.name = std::string(new_name);
+    out.full_name = schema + "." + out.name;
+    out.updated_at = Now();
+    out.updated_by = caller.name;
+    Status renamed = SecurableStore::Rename(tx, out);
+    if (renamed.code() == ErrorCode::kResourceAlreadyExists) {
+      return Status::AlreadyExists(DescribeSecurable(type, out.full_name) + " already exists");
+    }
+    return renamed;
+  }));
+  return out;
+}
+
 Status CatalogService::DeleteSecurable(const Principal& caller, SecurableType type,
                                        std::string_view full_name, bool force) {
   if (type == SecurableType::kMetastore) {
@@ -297,19 +346,8 @@ Status CatalogService::UpdateTags(const Principal& caller, SecurableType type,
     return Status::InvalidArgument("at most " + std::to_string(kMaxTagChanges) +
                                    " tag changes per request");
   }
-  for (const auto& [key, value] : set) {
-    if (key.empty() || key.size() > kMaxNameBytes) {
-      return Status::InvalidArgument("tag keys must be 1-255 bytes");
-    }
-    if (value.size() > kMaxNameBytes * 4) {
-      return Status::InvalidArgument("tag values must be at most 1020 bytes");
-    }
-  }
-  for (const std::string& key : unset) {
-    if (key.empty() || key.size() > kMaxNameBytes) {
-      return Status::InvalidArgument("tag keys must be 1-255 bytes");
-    }
-  }
+  for (const auto& [key, value] : set) KEEL_RETURN_IF_ERROR(ValidateTag(key, value));
+  for (const std::string& key : unset) KEEL_RETURN_IF_ERROR(ValidateTagKey(key));
   return db_->Write([&](Transaction& tx) -> Status {
     KEEL_ASSIGN_OR_RETURN(SecurableInfo s, FindSecurable(tx, type, full_name));
     KEEL_ASSIGN_OR_RETURN(Authorizer auth, Authorizer::Load(tx, caller, s));
@@ -317,7 +355,8 @@ Status CatalogService::UpdateTags(const Principal& caller, SecurableType type,
     for (const auto& [key, value] : set) {
       KEEL_RETURN_IF_ERROR(SecurableStore::SetTag(tx, s.id, key, value));
     }
-    for (const std::string& key : unset) KEEL_RETURN_IF_ERROR(SecurableStore::UnsetTag(tx, s.id, key));
+    for (const std::string& key : unset)
+      KEEL_RETURN_IF_ERROR(SecurableStore::UnsetTag(tx, s.id, key));
     return Status::OK();
   });
 }
@@ -393,9 +432,8 @@ Result<std::vector<EffectivePrivilegeAssignment>> CatalogService::GetEffectivePe
             std::find(applies_to.begin(), applies_to.end(), g.principal_id) == applies_to.end()) {
           continue;
         }
-        auto it = std::find_if(out.begin(), out.end(), [&](const auto& a) {
-          return a.principal == g.principal_name;
-        });
+        auto it = std::find_if(out.begin(), out.end(),
+                               [&](const auto& a) { return a.principal == g.principal_name; });
         if (it == out.end()) {
           out.push_back({g.principal_name, {}});
           it = out.end() - 1;

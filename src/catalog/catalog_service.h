@@ -29,11 +29,12 @@ struct CreateSecurableRequest {
   std::string name;
   std::string comment;
   std::map<std::string, std::string> properties;
+  std::map<std::string, std::string> tags;  // set in the same transaction
 };
 
 struct UpdateSecurableRequest {
   std::optional<std::string> comment;
-  std::optional<std::string> owner;  // name of the new owner
+  std::optional<std::string> owner;                              // name of the new owner
   std::optional<std::map<std::string, std::string>> properties;  // replaces all properties
 };
 
@@ -134,6 +135,10 @@ class CatalogService {
   Result<SecurableInfo> UpdateSecurable(const Principal& caller, SecurableType type,
                                         std::string_view full_name,
                                         const UpdateSecurableRequest& request);
+  // Renames a table, volume, registered model or function within its schema (files do not
+  // move: storage paths come from ids). Needs what UpdateSecurable needs (owner or MANAGE).
+  Result<SecurableInfo> RenameSecurable(const Principal& caller, SecurableType type,
+                                        std::string_view full_name, std::string_view new_name);
   // A container with children is only dropped with `force` (then with all its children).
   Status DeleteSecurable(const Principal& caller, SecurableType type, std::string_view full_name,
                          bool force);

@@ -1,6 +1,7 @@
 #include "catalog/names.h"
 
 #include "common/limits.h"
+#include "common/strings.h"
 
 namespace keel::catalog {
 
@@ -29,6 +30,21 @@ std::string Printable(std::string_view name) {
 }
 
 }  // namespace
+
+Status ValidateTagKey(std::string_view key) {
+  if (key.empty() || key.size() > kMaxNameBytes) {
+    return Status::InvalidArgument("tag keys must be 1-255 bytes");
+  }
+  return Status::OK();
+}
+
+Status ValidateTag(std::string_view key, std::string_view value) {
+  KEEL_RETURN_IF_ERROR(ValidateTagKey(key));
+  if (value.size() > kMaxNameBytes * 4) {
+    return Status::InvalidArgument("tag values must be at most 1020 bytes");
+  }
+  return Status::OK();
+}
 
 Status ValidateObjectName(std::string_view name, std::string_view what) {
   if (name.empty()) return Status::InvalidArgument(std::string(what) + " name must not be empty");
@@ -70,13 +86,7 @@ Status ValidatePrincipalName(std::string_view name) {
   return Status::OK();
 }
 
-std::string NameKey(std::string_view name) {
-  std::string out(name);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
+std::string NameKey(std::string_view name) { return AsciiLower(name); }
 
 Result<std::vector<std::string>> SplitFullName(std::string_view full_name, size_t parts,
                                                std::string_view what) {

@@ -21,6 +21,10 @@ Status ValidateObjectName(std::string_view name, std::string_view what);
 // names are often e-mail addresses.
 Status ValidatePrincipalName(std::string_view name);
 
+// Tags (UC securable tags, model-version tags): keys 1-255 bytes, values at most 1020 bytes.
+Status ValidateTagKey(std::string_view key);
+Status ValidateTag(std::string_view key, std::string_view value);
+
 // The case-folded form used for uniqueness and lookups.
 std::string NameKey(std::string_view name);
 

@@ -60,16 +60,17 @@ Result<std::vector<SecurableInfo>> FromRows(const std::vector<Row>& rows) {
 }  // namespace
 
 Status SecurableStore::Insert(Transaction& tx, const SecurableInfo& s) {
-  return tx.Exec("INSERT INTO securables (id, type, parent_id, parent_key, name, name_key, "
-                 "full_name, full_name_key, owner_id, comment, properties, storage_location, "
-                 "created_at, created_by, updated_at, updated_by) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                 {Text(s.id), Text(SecurableTypeName(s.type)), TextOrNull(s.parent_id),
-                  Text(s.parent_id), Text(s.name), Text(NameKey(s.name)), Text(s.full_name),
-                  Text(NameKey(s.full_name)), Text(s.owner_id), TextOrNull(s.comment),
-                  Text(PropertiesToJson(s.properties)), TextOrNull(s.storage_location),
-                  Int(s.created_at), Text(s.created_by), Int(s.updated_at),
-                  Text(s.updated_by)})
+  return tx
+      .Exec(
+          "INSERT INTO securables (id, type, parent_id, parent_key, name, name_key, "
+          "full_name, full_name_key, owner_id, comment, properties, storage_location, "
+          "created_at, created_by, updated_at, updated_by) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          {Text(s.id), Text(SecurableTypeName(s.type)), TextOrNull(s.parent_id), Text(s.parent_id),
+           Text(s.name), Text(NameKey(s.name)), Text(s.full_name), Text(NameKey(s.full_name)),
+           Text(s.owner_id), TextOrNull(s.comment), Text(PropertiesToJson(s.properties)),
+           TextOrNull(s.storage_location), Int(s.created_at), Text(s.created_by), Int(s.updated_at),
+           Text(s.updated_by)})
       .status();
 }
 
@@ -96,24 +97,36 @@ Result<std::optional<SecurableInfo>> SecurableStore::FindById(Transaction& tx,
 Result<std::vector<SecurableInfo>> SecurableStore::ListChildren(Transaction& tx,
                                                                 std::string_view parent_id,
                                                                 SecurableType type) {
-  std::string sql = std::string(kSelect) + " WHERE s.parent_key = ? AND s.type = ? ORDER BY "
-                                           "s.name_key";
+  std::string sql = std::string(kSelect) +
+                    " WHERE s.parent_key = ? AND s.type = ? ORDER BY "
+                    "s.name_key";
   KEEL_ASSIGN_OR_RETURN(auto rows, tx.Query(sql, {Text(parent_id), Text(SecurableTypeName(type))}));
   return FromRows(rows);
 }
 
 Result<int64_t> SecurableStore::CountChildren(Transaction& tx, std::string_view parent_id) {
-  KEEL_ASSIGN_OR_RETURN(auto rows,
-                        tx.Query("SELECT COUNT(*) FROM securables WHERE parent_id = ?",
-                                 {Text(parent_id)}));
+  KEEL_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT COUNT(*) FROM securables WHERE parent_id = ?",
+                                            {Text(parent_id)}));
   return rows[0].Int(0);
 }
 
 Status SecurableStore::Update(Transaction& tx, const SecurableInfo& s) {
-  return tx.Exec("UPDATE securables SET comment = ?, owner_id = ?, properties = ?, "
-                 "updated_at = ?, updated_by = ? WHERE id = ?",
-                 {TextOrNull(s.comment), Text(s.owner_id), Text(PropertiesToJson(s.properties)),
-                  Int(s.updated_at), Text(s.updated_by), Text(s.id)})
+  return tx
+      .Exec(
+          "UPDATE securables SET comment = ?, owner_id = ?, properties = ?, "
+          "updated_at = ?, updated_by = ? WHERE id = ?",
+          {TextOrNull(s.comment), Text(s.owner_id), Text(PropertiesToJson(s.properties)),
+           Int(s.updated_at), Text(s.updated_by), Text(s.id)})
+      .status();
+}
+
+Status SecurableStore::Rename(Transaction& tx, const SecurableInfo& s) {
+  return tx
+      .Exec(
+          "UPDATE securables SET name = ?, name_key = ?, full_name = ?, full_name_key = ?, "
+          "updated_at = ?, updated_by = ? WHERE id = ?",
+          {Text(s.name), Text(NameKey(s.name)), Text(s.full_name), Text(NameKey(s.full_name)),
+           Int(s.updated_at), Text(s.updated_by), Text(s.id)})
       .status();
 }
 
@@ -133,15 +146,18 @@ Result<std::map<std::string, std::string>> SecurableStore::Tags(Transaction& tx,
 
 Status SecurableStore::SetTag(Transaction& tx, std::string_view id, std::string_view key,
                               std::string_view value) {
-  return tx.Exec("INSERT INTO securable_tags (securable_id, tag_key, tag_value) VALUES (?, ?, ?) "
-                 "ON CONFLICT (securable_id, tag_key) DO UPDATE SET tag_value = excluded.tag_value",
-                 {Text(id), Text(key), Text(value)})
+  return tx
+      .Exec(
+          "INSERT INTO securable_tags (securable_id, tag_key, tag_value) VALUES (?, ?, ?) "
+          "ON CONFLICT (securable_id, tag_key) DO UPDATE SET tag_value = excluded.tag_value",
+          {Text(id), Text(key), Text(value)})
       .status();
 }
 
 Status SecurableStore::UnsetTag(Transaction& tx, std::string_view id, std::string_view key) {
-  return tx.Exec("DELETE FROM securable_tags WHERE securable_id = ? AND tag_key = ?",
-                 {Text(id), Text(key)})
+  return tx
+      .Exec("DELETE FROM securable_tags WHERE securable_id = ? AND tag_key = ?",
+            {Text(id), Text(key)})
       .status();
 }
 

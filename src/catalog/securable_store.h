@@ -28,6 +28,9 @@ class SecurableStore {
   static Result<int64_t> CountChildren(metastore::Transaction& tx, std::string_view parent_id);
   // Writes comment, owner, properties and the updated_* fields of `s` (matched by id).
   static Status Update(metastore::Transaction& tx, const SecurableInfo& s);
+  // Writes name and full_name (and updated_*) of `s` (matched by id); kResourceAlreadyExists
+  // when a sibling has the name. Only for objects without children.
+  static Status Rename(metastore::Transaction& tx, const SecurableInfo& s);
   // Removes the object, its children (cascade), their grants and tags.
   static Status Delete(metastore::Transaction& tx, std::string_view id);
 

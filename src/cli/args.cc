@@ -38,8 +38,8 @@ Result<std::optional<int64_t>> Args::IntFlag(std::string_view name) {
   int64_t out = 0;
   auto res = std::from_chars(v->data(), v->data() + v->size(), out);
   if (v->empty() || res.ec != std::errc() || res.ptr != v->data() + v->size()) {
-    return Status::InvalidArgument("flag --" + std::string(name) + " needs an integer, not '" +
-                                   *v + "'");
+    return Status::InvalidArgument("flag --" + std::string(name) + " needs an integer, not '" + *v +
+                                   "'");
   }
   return std::optional<int64_t>(out);
 }
@@ -60,8 +60,8 @@ namespace {
 // Flags that take no value; every other `--name` (without '=') owns the word after it, so that
 // `keel catalogs --home DIR list` never reads DIR as a positional.
 bool IsBooleanFlag(std::string_view word) {
-  return word == "--force" || word == "--help" || word == "--dry-run" ||
-         word == "--merge-schema" || word == "--allow-short-retention" || word == "--no-insert";
+  return word == "--force" || word == "--help" || word == "--dry-run" || word == "--merge-schema" ||
+         word == "--allow-short-retention" || word == "--no-insert";
 }
 }  // namespace
 
@@ -103,6 +103,25 @@ Status Args::Finish() const {
     return Status::InvalidArgument("unexpected argument '" + words_[i] + "'");
   }
   return Status::OK();
+}
+
+Result<std::vector<std::string>> RepeatedFlag(Args& args, std::string_view name) {
+  std::vector<std::string> out;
+  while (true) {
+    KEEL_ASSIGN_OR_RETURN(auto v, args.Flag(name));
+    if (!v) return out;
+    out.push_back(*v);
+  }
+}
+
+Result<std::pair<std::string, std::string>> SplitAssignment(const std::string& text,
+                                                            std::string_view what) {
+  size_t eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    return Status::InvalidArgument("--" + std::string(what) + " takes KEY=VALUE, not '" + text +
+                                   "'");
+  }
+  return std::make_pair(text.substr(0, eq), text.substr(eq + 1));
 }
 
 }  // namespace keel::cli

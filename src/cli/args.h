@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/result.h"
@@ -36,5 +37,12 @@ class Args {
   std::vector<std::string> words_;
   std::vector<bool> taken_;
 };
+
+// Every value of a repeatable flag (--property, --set, --tag), in order.
+Result<std::vector<std::string>> RepeatedFlag(Args& args, std::string_view name);
+
+// "k=v" -> {k, v}; `what` names the flag in the message.
+Result<std::pair<std::string, std::string>> SplitAssignment(const std::string& text,
+                                                            std::string_view what);
 
 }  // namespace keel::cli

@@ -28,6 +28,7 @@ int RunDeltaCommand(Args& args, std::ostream& out, std::ostream& err);
 int RunExperimentsCommand(Args& args, std::ostream& out, std::ostream& err);
 int RunRunsCommand(Args& args, std::ostream& out, std::ostream& err);
 int RunArtifactsCommand(Args& args, std::ostream& out, std::ostream& err);
+int RunModelsCommand(Args& args, std::ostream& out, std::ostream& err);
 
 // Runs `keel <words...>` (what main does; tests call it in-process).
 int RunKeel(const std::vector<std::string>& words, std::ostream& out, std::ostream& err);

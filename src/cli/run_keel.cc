@@ -27,6 +27,7 @@ constexpr CommandEntry kCommands[] = {
     {"experiments", RunExperimentsCommand, "list|get|create|delete|restore MLflow experiments"},
     {"runs", RunRunsCommand, "search|get|compare runs: keel runs search EXP_ID --filter F"},
     {"artifacts", RunArtifactsCommand, "list|download|upload artifacts of a run"},
+    {"models", RunModelsCommand, "create|list|describe|register|alias|lineage|... registry"},
     {"parquet", RunParquetCommand, "schema|meta|cat FILE: inspect Parquet files"},
     {"delta", RunDeltaCommand, "describe|cat|history PATH: inspect Delta tables"},
 };

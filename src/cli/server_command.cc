@@ -44,6 +44,7 @@ int RunServerCommand(Args& args, std::ostream& out, std::ostream& err) {
   services.catalog = ws->catalog.get();
   services.tracking = ws->tracking.get();
   services.tables = ws->tables.get();
+  services.registry = ws->registry.get();
   server::ApiServer api(services, options);
   if (Status s = api.Start(); !s.ok()) return PrintError(err, s);
   out << "keel server listening on http://" << options.host << ":" << api.port() << std::endl;

@@ -35,27 +35,6 @@ constexpr std::string_view kUsage =
     "  restore NAME --version N | --timestamp ISO\n"
     "  vacuum NAME [--retain-hours H] [--dry-run] [--allow-short-retention]\n";
 
-// Every value of a repeatable flag (--property, --set).
-Result<std::vector<std::string>> RepeatedFlag(Args& args, std::string_view name) {
-  std::vector<std::string> out;
-  while (true) {
-    KEEL_ASSIGN_OR_RETURN(auto v, args.Flag(name));
-    if (!v) return out;
-    out.push_back(*v);
-  }
-}
-
-// "k=v" -> {k, v}; `what` names the flag in the message.
-Result<std::pair<std::string, std::string>> SplitAssignment(const std::string& text,
-                                                            std::string_view what) {
-  size_t eq = text.find('=');
-  if (eq == std::string::npos || eq == 0) {
-    return Status::InvalidArgument("--" + std::string(what) + " takes KEY=VALUE, not '" + text +
-                                   "'");
-  }
-  return std::make_pair(text.substr(0, eq), text.substr(eq + 1));
-}
-
 Result<delta::TimeTravel> TakeTimeTravel(Args& args) {
   KEEL_ASSIGN_OR_RETURN(std::string version, args.FlagOr("version", ""));
   KEEL_ASSIGN_OR_RETURN(std::string timestamp, args.FlagOr("timestamp", ""));
@@ -272,7 +251,8 @@ Status RunVerb(const std::string& verb, Args& args, std::ostream& out) {
     KEEL_ASSIGN_OR_RETURN(auto input, TakeInput(args));
     KEEL_RETURN_IF_ERROR(args.Finish());
     if (!keys || keys->empty()) {
-      return Status::InvalidArgument("--keys COL[,COL...] is required: the columns that match rows");
+      return Status::InvalidArgument(
+          "--keys COL[,COL...] is required: the columns that match rows");
     }
     options.keys = SplitCommaList(*keys);
     if (matched == "update") {

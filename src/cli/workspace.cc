@@ -28,6 +28,8 @@ Result<Workspace> Workspace::Open(Args& args, bool allow_uninitialised) {
   tracking_options.artifact_root = ws.config.storage_root() + "/artifacts";
   ws.tracking = std::make_unique<tracking::TrackingService>(ws.db.get(), tracking_options);
   ws.tables = std::make_unique<catalog::TableService>(ws.catalog.get(), fs);
+  ws.registry = std::make_unique<registry::RegistryService>(ws.db.get(), ws.catalog.get(),
+                                                            ws.tracking.get(), fs);
   return ws;
 }
 
@@ -35,8 +37,9 @@ Result<catalog::Principal> Workspace::Caller(Args& args) const {
   KEEL_ASSIGN_OR_RETURN(auto token, args.Flag("token"));
   std::string value = token ? *token : config.token;  // config already applied KEEL_TOKEN
   if (value.empty()) {
-    return Status::Unauthenticated("no token: pass --token, set KEEL_TOKEN, or run 'keel init' "
-                                   "to create a workspace with an admin token");
+    return Status::Unauthenticated(
+        "no token: pass --token, set KEEL_TOKEN, or run 'keel init' "
+        "to create a workspace with an admin token");
   }
   return catalog->Authenticate(value);
 }

@@ -9,6 +9,7 @@
 #include "cli/output.h"
 #include "common/config.h"
 #include "metastore/database.h"
+#include "registry/registry_service.h"
 #include "tracking/tracking_service.h"
 
 namespace keel::cli {
@@ -22,6 +23,7 @@ struct Workspace {
   std::unique_ptr<catalog::CatalogService> catalog;
   std::unique_ptr<tracking::TrackingService> tracking;
   std::unique_ptr<catalog::TableService> tables;
+  std::unique_ptr<registry::RegistryService> registry;
 
   // Takes --home from `args`. The workspace must have been made by `keel init` unless
   // `allow_uninitialised` (only init itself).

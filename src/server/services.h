@@ -2,6 +2,7 @@
 
 #include "catalog/catalog_service.h"
 #include "catalog/table_service.h"
+#include "registry/registry_service.h"
 #include "tracking/tracking_service.h"
 
 namespace keel::server {
@@ -12,6 +13,7 @@ struct Services {
   catalog::CatalogService* catalog = nullptr;
   tracking::TrackingService* tracking = nullptr;
   catalog::TableService* tables = nullptr;
+  registry::RegistryService* registry = nullptr;
 };
 
 }  // namespace keel::server

@@ -5,6 +5,8 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "common/strings.h"
+
 namespace keel::tracking {
 
 namespace {
@@ -23,23 +25,23 @@ bool IsIdentChar(char c) {
          c == ':' || c == '/';
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+std::string Lower(std::string_view s) { return AsciiLower(s); }
 
 // The key type for a prefix ("metrics", "param", ...), if it is one.
 bool KeyTypeFromPrefix(std::string_view prefix, KeyType* type) {
   std::string p = Lower(prefix);
-  if (p == "metric" || p == "metrics") *type = KeyType::kMetric;
+  if (p == "metric" || p == "metrics")
+    *type = KeyType::kMetric;
   else if (p == "param" || p == "params" || p == "parameter" || p == "parameters")
     *type = KeyType::kParam;
-  else if (p == "tag" || p == "tags") *type = KeyType::kTag;
+  else if (p == "tag" || p == "tags")
+    *type = KeyType::kTag;
   else if (p == "attribute" || p == "attributes" || p == "attr" || p == "run")
     *type = KeyType::kAttribute;
-  else if (p == "dataset" || p == "datasets") *type = KeyType::kDataset;
-  else return false;
+  else if (p == "dataset" || p == "datasets")
+    *type = KeyType::kDataset;
+  else
+    return false;
   return true;
 }
 
@@ -49,8 +51,8 @@ class Parser {
   Parser(std::string_view text, SearchEntity entity) : s_(text), entity_(entity) {}
 
   Status Error(std::string_view what) const {
-    return Status::InvalidArgument("Invalid search expression at position " +
-                                   std::to_string(pos_) + ": " + std::string(what));
+    return Status::InvalidArgument("Invalid search expression at position " + std::to_string(pos_) +
+                                   ": " + std::string(what));
   }
 
   void SkipSpace() {
@@ -135,12 +137,30 @@ class Parser {
   Result<CompareOp> Op() {
     SkipSpace();
     auto starts = [&](std::string_view op) { return s_.substr(pos_, op.size()) == op; };
-    if (starts("!=")) { pos_ += 2; return CompareOp::kNe; }
-    if (starts(">=")) { pos_ += 2; return CompareOp::kGe; }
-    if (starts("<=")) { pos_ += 2; return CompareOp::kLe; }
-    if (starts("=")) { pos_ += 1; return CompareOp::kEq; }
-    if (starts(">")) { pos_ += 1; return CompareOp::kGt; }
-    if (starts("<")) { pos_ += 1; return CompareOp::kLt; }
+    if (starts("!=")) {
+      pos_ += 2;
+      return CompareOp::kNe;
+    }
+    if (starts(">=")) {
+      pos_ += 2;
+      return CompareOp::kGe;
+    }
+    if (starts("<=")) {
+      pos_ += 2;
+      return CompareOp::kLe;
+    }
+    if (starts("=")) {
+      pos_ += 1;
+      return CompareOp::kEq;
+    }
+    if (starts(">")) {
+      pos_ += 1;
+      return CompareOp::kGt;
+    }
+    if (starts("<")) {
+      pos_ += 1;
+      return CompareOp::kLt;
+    }
     size_t start = pos_;
     std::string word = Lower(Word());
     if (word == "like") return CompareOp::kLike;
@@ -262,12 +282,16 @@ class Parser {
     if (entity_ == SearchEntity::kExperiments) {
       if (c->key_type == KeyType::kTag) return need_string(false);
       if (c->key_type != KeyType::kAttribute) {
-        return Error("experiments can be searched by name, tags, creation_time and "
-                     "last_update_time");
+        return Error(
+            "experiments can be searched by name, tags, creation_time and "
+            "last_update_time");
       }
       if (c->key == "name") return need_string(false);
       if (c->key == "creation_time" || c->key == "last_update_time") return need_number();
       return Error("invalid attribute key '" + c->key + "' for experiments");
+    }
+    if (entity_ == SearchEntity::kRegisteredModels || entity_ == SearchEntity::kModelVersions) {
+      return CheckRegistry(c, need_number, need_string);
     }
     if (entity_ == SearchEntity::kLoggedModels && c->key_type == KeyType::kAttribute) {
       if (IsLoggedModelNumber(c->key)) return need_number();
@@ -280,9 +304,11 @@ class Parser {
       return Error("logged models cannot be filtered by datasets");
     }
     switch (c->key_type) {
-      case KeyType::kMetric: return need_number();
+      case KeyType::kMetric:
+        return need_number();
       case KeyType::kParam:
-      case KeyType::kTag: return need_string(false);
+      case KeyType::kTag:
+        return need_string(false);
       case KeyType::kDataset:
         if (c->key != "name" && c->key != "digest" && c->key != "context") {
           return Error("invalid dataset key '" + c->key + "'; use name, digest or context");
@@ -308,14 +334,35 @@ class Parser {
     return Status::OK();
   }
 
+  // Model registry searches: registered models by name and tags; model versions also by
+  // run_id, source_path and version_number (as MLflow's search_model_versions).
+  template <typename NeedNumber, typename NeedString>
+  Status CheckRegistry(Comparison* c, const NeedNumber& need_number,
+                       const NeedString& need_string) {
+    bool versions = entity_ == SearchEntity::kModelVersions;
+    if (c->key_type == KeyType::kTag) return need_string(false);
+    if (c->key_type == KeyType::kAttribute) {
+      if (c->key == "name") return need_string(false);
+      if (versions && c->key == "run_id") return need_string(true);
+      if (versions && c->key == "source_path") return need_string(false);
+      if (versions && c->key == "version_number") return need_number();
+    }
+    return Error(versions ? "model versions can be searched by name, run_id, source_path, "
+                            "version_number and tags"
+                          : "registered models can be searched by name and tags");
+  }
+
   Result<OrderBy> ParseOrder() {
     OrderBy o;
     KEEL_RETURN_IF_ERROR(Key(&o.key_type, &o.key));
     if (!AtEnd()) {
       std::string dir = Lower(Word());
-      if (dir == "asc") o.ascending = true;
-      else if (dir == "desc") o.ascending = false;
-      else return Error("order_by direction must be ASC or DESC");
+      if (dir == "asc")
+        o.ascending = true;
+      else if (dir == "desc")
+        o.ascending = false;
+      else
+        return Error("order_by direction must be ASC or DESC");
       if (!AtEnd()) return Error("unexpected text after the order_by direction");
     }
     if (o.key_type == KeyType::kAttribute && (o.key == "created" || o.key == "Created")) {
@@ -325,8 +372,21 @@ class Parser {
       if (o.key_type != KeyType::kAttribute ||
           (o.key != "name" && o.key != "experiment_id" && o.key != "creation_time" &&
            o.key != "last_update_time")) {
-        return Error("experiments can be ordered by name, experiment_id, creation_time or "
-                     "last_update_time");
+        return Error(
+            "experiments can be ordered by name, experiment_id, creation_time or "
+            "last_update_time");
+      }
+      return o;
+    }
+    if (entity_ == SearchEntity::kRegisteredModels || entity_ == SearchEntity::kModelVersions) {
+      if (o.key == "timestamp") o.key = "last_updated_timestamp";
+      bool known = o.key == "name" || o.key == "creation_timestamp" ||
+                   o.key == "last_updated_timestamp" ||
+                   (entity_ == SearchEntity::kModelVersions && o.key == "version_number");
+      if (o.key_type != KeyType::kAttribute || !known) {
+        return Error("invalid order_by field '" + o.key + "'; use name, " +
+                     (entity_ == SearchEntity::kModelVersions ? "version_number, " : "") +
+                     "creation_timestamp or last_updated_timestamp");
       }
       return o;
     }
@@ -339,9 +399,9 @@ class Parser {
       return o;
     }
     if (o.key_type == KeyType::kDataset) return Error("runs cannot be ordered by datasets");
-    if (o.key_type == KeyType::kAttribute &&
-        o.key != "run_id" && o.key != "run_name" && o.key != "status" && o.key != "user_id" &&
-        o.key != "artifact_uri" && o.key != "start_time" && o.key != "end_time") {
+    if (o.key_type == KeyType::kAttribute && o.key != "run_id" && o.key != "run_name" &&
+        o.key != "status" && o.key != "user_id" && o.key != "artifact_uri" &&
+        o.key != "start_time" && o.key != "end_time") {
       return Error("invalid order_by attribute '" + o.key + "'");
     }
     return o;
@@ -373,34 +433,46 @@ Result<OrderBy> ParseOrderBy(std::string_view text, SearchEntity entity) {
 
 bool MatchesText(const std::string& v, const Comparison& c) {
   switch (c.op) {
-    case CompareOp::kEq: return v == c.value.text;
-    case CompareOp::kNe: return v != c.value.text;
-    case CompareOp::kLike: return MatchesLike(v, c.value.text, false);
-    case CompareOp::kILike: return MatchesLike(v, c.value.text, true);
+    case CompareOp::kEq:
+      return v == c.value.text;
+    case CompareOp::kNe:
+      return v != c.value.text;
+    case CompareOp::kLike:
+      return MatchesLike(v, c.value.text, false);
+    case CompareOp::kILike:
+      return MatchesLike(v, c.value.text, true);
     case CompareOp::kIn:
       return std::find(c.value.list.begin(), c.value.list.end(), v) != c.value.list.end();
     case CompareOp::kNotIn:
       return std::find(c.value.list.begin(), c.value.list.end(), v) == c.value.list.end();
-    default: return false;
+    default:
+      return false;
   }
 }
 
 bool MatchesNumber(double v, const Comparison& c) {
   switch (c.op) {
-    case CompareOp::kEq: return v == c.value.number;
-    case CompareOp::kNe: return v != c.value.number;
-    case CompareOp::kGt: return v > c.value.number;
-    case CompareOp::kGe: return v >= c.value.number;
-    case CompareOp::kLt: return v < c.value.number;
-    case CompareOp::kLe: return v <= c.value.number;
-    default: return false;
+    case CompareOp::kEq:
+      return v == c.value.number;
+    case CompareOp::kNe:
+      return v != c.value.number;
+    case CompareOp::kGt:
+      return v > c.value.number;
+    case CompareOp::kGe:
+      return v >= c.value.number;
+    case CompareOp::kLt:
+      return v < c.value.number;
+    case CompareOp::kLe:
+      return v <= c.value.number;
+    default:
+      return false;
   }
 }
 
 bool MatchesLike(std::string_view value, std::string_view pattern, bool case_insensitive) {
   auto eq = [&](char a, char b) {
     if (!case_insensitive) return a == b;
-    return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+    return AsciiLower(a) == AsciiLower(b);
   };
   // '_' is one character, as in SQL: step over a whole UTF-8 sequence.
   auto char_len = [&](size_t at) -> size_t {

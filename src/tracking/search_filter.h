@@ -26,11 +26,12 @@ namespace keel::tracking {
 // digest, context) take strings with = != LIKE ILIKE IN NOT IN. For experiments: name with
 // = != LIKE ILIKE, tags, creation_time / last_update_time with numbers. For logged models:
 // metrics, params, tags, string attributes (name, model_id, model_type, status, source_run_id)
-// and creation_timestamp / last_updated_timestamp with numbers.
+// and creation_timestamp / last_updated_timestamp with numbers. Registered models: name and
+// tags; model versions: name, tags, run_id (also IN), source_path and version_number.
 
 enum class KeyType { kMetric, kParam, kTag, kAttribute, kDataset };
 enum class CompareOp { kEq, kNe, kGt, kGe, kLt, kLe, kLike, kILike, kIn, kNotIn };
-enum class SearchEntity { kRuns, kExperiments, kLoggedModels };
+enum class SearchEntity { kRuns, kExperiments, kLoggedModels, kRegisteredModels, kModelVersions };
 
 struct FilterValue {
   bool is_number = false;

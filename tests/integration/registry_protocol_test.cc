@@ -334,11 +334,12 @@ TEST_F(RegistryProtocolTest, CreateModelVersionAcceptsEverySourceKind) {
   EXPECT_EQ(Tags(mv2), (std::map<std::string, std::string>{{"origin", "ci"}}));
   EXPECT_EQ(DownloadModelsUri(*alice_, kModel, "", "2"), files);
 
-  // A copy of another version, by number and by alias; without a run.
+  // A copy of another version, by number and by alias: it keeps the source version's run (as
+  // MLflow's copy_model_version does) and so its lineage.
   json::Value v3 = Ok(*alice_, "POST", "/model-versions/create",
                       Body({{"name", kModel}, {"source", "models:/dev.default.churn/1"}}));
   ExpectModelVersion(*v3.Find("model_version"), kModel, "3", "alice", "models:/dev.default.churn/1",
-                     "");
+                     run.run_id);
   EXPECT_EQ(DownloadModelsUri(*alice_, kModel, "", "3"), files);
   Ok(*alice_, "POST", "/registered-models/alias",
      Body({{"name", kModel}, {"alias", "champion"}, {"version", "2"}}));
@@ -347,7 +348,7 @@ TEST_F(RegistryProtocolTest, CreateModelVersionAcceptsEverySourceKind) {
       *alice_, "POST", "/model-versions/create",
       Body({{"name", "dev.default.churn_copy"}, {"source", "models:/dev.default.churn@champion"}}));
   ExpectModelVersion(*copy.Find("model_version"), "dev.default.churn_copy", "1", "alice",
-                     "models:/dev.default.churn@champion", "");
+                     "models:/dev.default.churn@champion", run.run_id);
   EXPECT_EQ(DownloadModelsUri(*alice_, "dev.default.churn_copy", "", "1"), files);
 
   // MLflow 3: a logged model's files (register_model sends model_id with the source).

@@ -1,12 +1,21 @@
 // Artifacts: MLflow's artifacts/list and the mlflow-artifacts proxy API through which clients
 // upload and download run and logged-model artifacts.
 
+#include "registry/registry_service.h"
 #include "server/handlers/handlers.h"
 #include "tracking/tracking_service.h"
 
 namespace keel::server::handlers {
 
 namespace {
+
+// Registered model versions are served read-only under registry/models/... by the registry;
+// everything else is a tracking artifact.
+bool IsRegistryPath(std::string_view path) {
+  while (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  return path.substr(0, registry::kRegistryArtifactPrefix.size()) ==
+         registry::kRegistryArtifactPrefix;
+}
 
 json::Value RenderEntries(const std::vector<tracking::ArtifactEntry>& entries, bool basename) {
   json::Value files = json::Value::MakeArray();
@@ -51,9 +60,9 @@ Result<http::Response> ListLoggedModelArtifacts(Services& s, const RequestContex
   KEEL_ASSIGN_OR_RETURN(json::Value p, ctx.Params());
   KEEL_ASSIGN_OR_RETURN(auto f, json::FieldReader::Make(p));
   KEEL_ASSIGN_OR_RETURN(auto path, f.OptionalString("artifact_directory_path"));
-  KEEL_ASSIGN_OR_RETURN(auto listing,
-                        s.tracking->ListLoggedModelArtifacts(
-                            ctx.caller(), ctx.PathParam("model_id"), path.value_or("")));
+  KEEL_ASSIGN_OR_RETURN(
+      auto listing, s.tracking->ListLoggedModelArtifacts(ctx.caller(), ctx.PathParam("model_id"),
+                                                         path.value_or("")));
   json::Value body;
   body.Set("root_uri", listing.root_uri);
   if (!listing.files.empty()) body.Set("files", RenderEntries(listing.files, false));
@@ -73,7 +82,13 @@ Result<http::Response> UploadArtifact(Services& s, const RequestContext& ctx) {
 }
 
 Result<http::Response> DownloadArtifact(Services& s, const RequestContext& ctx) {
-  KEEL_ASSIGN_OR_RETURN(auto file, s.tracking->OpenArtifact(ctx.caller(), ctx.PathParam("path")));
+  std::string path = ctx.PathParam("path");
+  std::unique_ptr<RandomAccessFile> file;
+  if (IsRegistryPath(path)) {
+    KEEL_ASSIGN_OR_RETURN(file, s.registry->OpenVersionFile(ctx.caller(), path));
+  } else {
+    KEEL_ASSIGN_OR_RETURN(file, s.tracking->OpenArtifact(ctx.caller(), path));
+  }
   http::Response response;
   response.content_type = "application/octet-stream";
   response.body_stream = std::move(file);
@@ -81,8 +96,13 @@ Result<http::Response> DownloadArtifact(Services& s, const RequestContext& ctx) 
 }
 
 Result<http::Response> ListProxyArtifacts(Services& s, const RequestContext& ctx) {
-  KEEL_ASSIGN_OR_RETURN(auto entries, s.tracking->ListProxyArtifacts(
-                                          ctx.caller(), ctx.Query("path").value_or("")));
+  std::string path = ctx.Query("path").value_or("");
+  std::vector<tracking::ArtifactEntry> entries;
+  if (IsRegistryPath(path)) {
+    KEEL_ASSIGN_OR_RETURN(entries, s.registry->ListVersionFiles(ctx.caller(), path));
+  } else {
+    KEEL_ASSIGN_OR_RETURN(entries, s.tracking->ListProxyArtifacts(ctx.caller(), path));
+  }
   json::Value body = json::Value::MakeObject();
   if (!entries.empty()) body.Set("files", RenderEntries(entries, true));
   return http::Response::Json(200, body);

@@ -8,7 +8,8 @@
 
 namespace keel::server::handlers {
 
-#define KEEL_HANDLER(name) Result<http::Response> name(Services& services, const RequestContext& ctx)
+#define KEEL_HANDLER(name) \
+  Result<http::Response> name(Services& services, const RequestContext& ctx)
 
 // health_handlers.cc
 KEEL_HANDLER(Health);
@@ -67,6 +68,31 @@ KEEL_HANDLER(CreateToken);
 KEEL_HANDLER(ListTokens);
 KEEL_HANDLER(DeleteToken);
 KEEL_HANDLER(CreateTokenOnBehalfOf);
+
+// registry_handlers.cc (MLflow model registry: /api/2.0/mlflow/registered-models|model-versions)
+KEEL_HANDLER(CreateRegisteredModel);
+KEEL_HANDLER(GetRegisteredModel);
+KEEL_HANDLER(SearchRegisteredModels);
+KEEL_HANDLER(UpdateRegisteredModel);
+KEEL_HANDLER(RenameRegisteredModel);
+KEEL_HANDLER(DeleteRegisteredModel);
+KEEL_HANDLER(SetRegisteredModelTag);
+KEEL_HANDLER(DeleteRegisteredModelTag);
+KEEL_HANDLER(GetLatestVersions);
+KEEL_HANDLER(SetRegisteredModelAlias);
+KEEL_HANDLER(DeleteRegisteredModelAlias);
+KEEL_HANDLER(GetModelVersionByAlias);
+KEEL_HANDLER(CreateModelVersion);
+KEEL_HANDLER(GetModelVersion);
+KEEL_HANDLER(UpdateModelVersion);
+KEEL_HANDLER(DeleteModelVersion);
+KEEL_HANDLER(SearchModelVersions);
+KEEL_HANDLER(GetModelVersionDownloadUri);
+KEEL_HANDLER(SetModelVersionTag);
+KEEL_HANDLER(DeleteModelVersionTag);
+KEEL_HANDLER(TransitionModelVersionStage);
+KEEL_HANDLER(GetModelLineage);
+KEEL_HANDLER(ListRegistryEvents);
 
 // tracking_handlers.cc (MLflow: /api/2.0/mlflow/...)
 KEEL_HANDLER(CreateExperiment);
