@@ -99,10 +99,13 @@ std::vector<std::string> MlModel::flavor_names() const {
 Result<MlModel> ParseMlModel(std::string_view yaml_text) {
   auto parsed = yaml::Parse(yaml_text);
   if (!parsed.ok()) return parsed.status().WithContext("MLmodel is not valid YAML");
-  const json::Value& doc = *parsed;
+  return MlModelFromJson(*parsed);
+}
+
+Result<MlModel> MlModelFromJson(const json::Value& doc) {
   if (!doc.is_object()) {
     return Status::InvalidArgument(
-        "MLmodel must be a YAML mapping of fields (flavors, run_id, signature, ...)");
+        "MLmodel must be a mapping of fields (flavors, run_id, signature, ...)");
   }
   KEEL_RETURN_IF_ERROR(CheckFlavors(doc.Find("flavors")));
   KEEL_ASSIGN_OR_RETURN(json::FieldReader fields, json::FieldReader::Make(doc, "MLmodel"));
@@ -141,7 +144,7 @@ Result<MlModel> ParseMlModel(std::string_view yaml_text) {
   return model;
 }
 
-std::string MlModel::ToYaml() const {
+json::Value MlModel::ToJson() const {
   json::Value doc = extra.is_object() ? extra : json::Value::MakeObject();
   SetIfPresent(&doc, "artifact_path", artifact_path);
   if (databricks_runtime) doc.Set("databricks_runtime", *databricks_runtime);
@@ -167,8 +170,10 @@ std::string MlModel::ToYaml() const {
     doc.Set("signature", std::move(sig));
   }
   SetIfPresent(&doc, "utc_time_created", utc_time_created);
-  return yaml::Emit(doc, {.sort_keys = true});
+  return doc;
 }
+
+std::string MlModel::ToYaml() const { return yaml::Emit(ToJson(), {.sort_keys = true}); }
 
 Result<MlModel> ReadMlModel(FileSystem* fs, const std::string& model_dir) {
   std::string path = JoinPath(model_dir, kMlModelFileName);

@@ -64,6 +64,10 @@ struct MlModel {
   // The MLmodel text as MLflow writes it (yaml.safe_dump: block style, keys sorted at every
   // level). ParseMlModel(ToYaml()) gives back an equal MlModel.
   std::string ToYaml() const;
+  // The same fields as a JSON object, as MLflow's Model.to_dict() (what clients send as
+  // runs/log-model's model_json). Member order is unspecified. MlModelFromJson(ToJson()) gives
+  // back an equal MlModel.
+  json::Value ToJson() const;
 
   bool operator==(const MlModel&) const = default;
 };
@@ -73,6 +77,10 @@ struct MlModel {
 // signature / metadata / saved_input_example_info mappings).
 // Errors: kInvalidParameterValue naming the field (or the YAML line and column).
 Result<MlModel> ParseMlModel(std::string_view yaml_text);
+
+// ParseMlModel's checks on an already parsed document (e.g. the model_json of runs/log-model).
+// Errors: kInvalidParameterValue naming the field.
+Result<MlModel> MlModelFromJson(const json::Value& doc);
 
 // Reads `model_dir`/MLmodel. Errors: kResourceDoesNotExist when there is no MLmodel file (the
 // directory is not a model); kCorruption naming the file when it is not a valid MLmodel or is

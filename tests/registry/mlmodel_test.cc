@@ -176,6 +176,24 @@ TEST(MlModelTest, RoundTripsThroughToYaml) {
   }
 }
 
+TEST(MlModelTest, ConvertsToAndFromTheJsonThatMlflowClientsSend) {
+  MlModel m = ParseOk(kMlflow3MlModel);
+  json::Value doc = m.ToJson();
+  EXPECT_EQ(doc.Find("model_id")->as_string(), "m-4f1e8a0c2b9d4e6f8a7b6c5d4e3f2a1b");
+  EXPECT_TRUE(doc.Find("prompts")->is_null());
+  EXPECT_TRUE(doc.Find("signature")->Find("params")->is_null());
+  auto back = MlModelFromJson(doc);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(*back, m);
+  auto from_text = json::Parse(doc.Dump());
+  ASSERT_TRUE(from_text.ok());
+  EXPECT_EQ(*MlModelFromJson(*from_text), m);
+  auto not_object = MlModelFromJson(json::Value("flavors"));
+  EXPECT_FALSE(not_object.ok());
+  EXPECT_EQ(MlModelFromJson(json::Value::MakeObject()).status().code(),
+            ErrorCode::kInvalidParameterValue);
+}
+
 TEST(MlModelTest, ToYamlSortsKeysAndWritesAllSignatureParts) {
   MlModel m;
   m.flavors.Set("zeta", json::Value::MakeObject());
@@ -222,8 +240,8 @@ TEST(MlModelTest, RefusesFieldsOfTheWrongType) {
 }
 
 TEST(MlModelTest, RefusesTextThatIsNotAYamlMapping) {
-  ExpectInvalid("", "must be a YAML mapping");
-  ExpectInvalid("- flavors\n", "must be a YAML mapping");
+  ExpectInvalid("", "must be a mapping of fields");
+  ExpectInvalid("- flavors\n", "must be a mapping of fields");
   ExpectInvalid("flavors: {sklearn: {a: 1}\n", "not valid YAML");
   ExpectInvalid(std::string("\x00\x01\x02garbage", 10), "not valid YAML");
 }
