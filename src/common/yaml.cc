@@ -10,10 +10,7 @@
 #include <yaml-cpp/parser.h>
 
 #include <algorithm>
-#include <charconv>
-#include <cmath>
 #include <cstdint>
-#include <cstdlib>
 #include <exception>
 #include <istream>
 #include <streambuf>
