@@ -188,3 +188,62 @@ TEST_F(RegistryAliasConcurrencyTest, ConcurrentRegistrationsGetDistinctConsecuti
 
 }  // namespace
 }  // namespace keel::integration
+
+namespace keel::integration {
+namespace {
+
+// The same race with writers in separate processes: `keel models alias set` CLIs writing the
+// workspace's metastore directly while the server answers readers.
+TEST_F(RegistryAliasConcurrencyTest, AliasMovesFromCliProcessesBesideTheServerStayAtomic) {
+  for (int v = 1; v <= kVersions; ++v) {
+    Ok(*alice_, "POST", "/model-versions/create", CreateVersionBody());
+  }
+  Ok(*alice_, "POST", "/registered-models/alias",
+     Body({{"name", kModel}, {"alias", "champion"}, {"version", "1"}}));
+  constexpr int kProcessWriters = 4;
+  constexpr int kMovesPerProcessWriter = 8;
+  std::atomic<int> writers_left{kProcessWriters};
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kProcessWriters; ++w) {
+    threads.emplace_back([&, w] {
+      for (int i = 0; i < kMovesPerProcessWriter; ++i) {
+        std::string version = std::to_string(1 + (w + i) % kVersions);
+        auto r = testutil::RunKeel({"models", "alias", "set", kModel, "champion", version, "--home",
+                                    home(), "--token", alice_token_});
+        if (!r.ok() || r->exit_code != 0) {
+          ++failures;
+          ADD_FAILURE() << (r.ok() ? r->stderr_text : r.status().ToString());
+        }
+      }
+      --writers_left;
+    });
+  }
+  std::atomic<int> bad_reads{0}, reads{0};
+  threads.emplace_back([&] {
+    testutil::ApiClient client = As(alice_token_);
+    std::string target = std::string(kMlflowApi) + "/registered-models/alias" +
+                         Query({{"name", kModel}, {"alias", "champion"}});
+    while (writers_left.load() > 0 || reads.load() < 5) {
+      auto r = client.Get(target);
+      ++reads;
+      std::string v = r.ok() ? Str(r->json.Find("model_version"), "version") : "";
+      if (!r.ok() || r->status != 200 || v.empty() || std::stoi(v) < 1 ||
+          std::stoi(v) > kVersions) {
+        ++bad_reads;
+      }
+    }
+  });
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(bad_reads.load(), 0) << "of " << reads.load() << " reads";
+  int holders = 0;
+  for (const json::Value& mv : SearchVersions(*alice_, "name='dev.default.race'")) {
+    std::vector<std::string> aliases = VersionAliases(mv);
+    holders += static_cast<int>(std::count(aliases.begin(), aliases.end(), "champion"));
+  }
+  EXPECT_EQ(holders, 1);
+}
+
+}  // namespace
+}  // namespace keel::integration
