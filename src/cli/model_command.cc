@@ -166,6 +166,10 @@ Status RunVerb(const std::string& verb, Args& args, std::ostream& out) {
     return Status::OK();
   }
   KEEL_ASSIGN_OR_RETURN(ModelRef ref, ParseRef(target));
+  if (ref.names_version() && (verb == "create" || verb == "versions" || verb == "register")) {
+    return Status::InvalidArgument("keel models " + verb +
+                                   " takes a model name (CAT.SCH.MODEL), not a version");
+  }
   if (verb == "create") {
     KEEL_ASSIGN_OR_RETURN(std::string comment, args.FlagOr("comment", ""));
     KEEL_ASSIGN_OR_RETURN(auto tags, TakeTags(args));

@@ -131,7 +131,8 @@ Status RegistryService::DeleteModelVersion(const Principal& caller, std::string_
       for (const std::string& a : v.aliases) names += (names.empty() ? "'" : ", '") + a + "'";
       return Status::InvalidArgument(
           internal::DescribeVersion(model.full_name, version) + " holds the alias " + names +
-          "; move or delete the alias first (or delete with remove_aliases=true)");
+          "; move or delete the alias first, or delete the version together with its aliases "
+          "(remove_aliases: true in the API, --remove-aliases in keel models delete)");
     }
     for (const std::string& a : v.aliases) {
       KEEL_RETURN_IF_ERROR(ModelVersionStore::DeleteAlias(tx, model.id, a).status());

@@ -234,6 +234,15 @@ TEST_F(RegistryProtocolTest, RegisterAliasSearchTagRenameDownloadAndDeleteAsTheP
       *alice_, "DELETE", std::string(kArtifactsApi) + "/" + run.proxy_root() + "/model/MLmodel");
   EXPECT_EQ(deleted.status, 200) << deleted.body;
   EXPECT_EQ(DownloadModelsUri(*alice_, kModel, "champion"), v1_files);
+  // ... and the version's own files cannot be written or deleted through the proxy, even by
+  // the model's owner.
+  for (std::string_view method : {"PUT", "DELETE"}) {
+    testutil::ApiResponse write =
+        Call(*alice_, method, std::string(kArtifactsApi) + "/" + root + "/model.json", "{}");
+    EXPECT_EQ(write.status, 403) << method << " -> " << write.body;
+    EXPECT_NE(write.body.find("immutable"), std::string::npos) << write.body;
+  }
+  EXPECT_EQ(DownloadModelsUri(*alice_, kModel, "champion"), v1_files);
 
   // Moving the alias: the same URI now resolves to version 2.
   Ok(*alice_, "POST", "/registered-models/alias",
@@ -456,7 +465,7 @@ TEST_F(RegistryProtocolTest, BadInputIsRefusedWithMlflowCodesAndCreatesNothing) 
   Fail(*alice_, "GET", "/registered-models/get" + Query({{"name", "dev.default.nope"}}), "", 404,
        "RESOURCE_DOES_NOT_EXIST");
 
-  // A description over 1 MiB is refused (and the server stays up).
+  // A huge description (1 MiB; the limit is 64 KiB) is refused, and the server stays up.
   std::string huge(1024 * 1024 + 1, 'x');
   Fail(*alice_, "POST", "/registered-models/create",
        Body({{"name", "dev.default.huge"}, {"description", huge}}), 400, "INVALID_PARAMETER_VALUE");

@@ -17,6 +17,13 @@ bool IsRegistryPath(std::string_view path) {
          registry::kRegistryArtifactPrefix;
 }
 
+// Version files are immutable: a new version is the way to change a registered model.
+Status RefuseRegistryWrite() {
+  return Status::PermissionDenied(
+      "registered model versions are immutable; register a new version instead "
+      "(model-versions/create)");
+}
+
 json::Value RenderEntries(const std::vector<tracking::ArtifactEntry>& entries, bool basename) {
   json::Value files = json::Value::MakeArray();
   for (const auto& e : entries) {
@@ -70,6 +77,7 @@ Result<http::Response> ListLoggedModelArtifacts(Services& s, const RequestContex
 }
 
 Result<http::Response> UploadArtifact(Services& s, const RequestContext& ctx) {
+  if (IsRegistryPath(ctx.PathParam("path"))) return RefuseRegistryWrite();
   const http::Request& request = ctx.request();
   if (!request.body_file.empty()) {  // streamed to disk by the server
     KEEL_RETURN_IF_ERROR(
@@ -109,6 +117,7 @@ Result<http::Response> ListProxyArtifacts(Services& s, const RequestContext& ctx
 }
 
 Result<http::Response> DeleteArtifact(Services& s, const RequestContext& ctx) {
+  if (IsRegistryPath(ctx.PathParam("path"))) return RefuseRegistryWrite();
   KEEL_RETURN_IF_ERROR(s.tracking->DeleteArtifact(ctx.caller(), ctx.PathParam("path")));
   return http::Response::Json(200, json::Value::MakeObject());
 }
