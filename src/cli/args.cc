@@ -61,7 +61,8 @@ namespace {
 // `keel catalogs --home DIR list` never reads DIR as a positional.
 bool IsBooleanFlag(std::string_view word) {
   return word == "--force" || word == "--help" || word == "--dry-run" || word == "--merge-schema" ||
-         word == "--allow-short-retention" || word == "--no-insert";
+         word == "--allow-short-retention" || word == "--no-insert" || word == "--delete" ||
+         word == "--remove-aliases";
 }
 }  // namespace
 
