@@ -94,9 +94,10 @@ Result<ModelUri> ParseModelUri(std::string_view uri) {
       out.sub_path = std::string(selector.substr(sub + 1));
       selector = selector.substr(0, sub);
     }
+    if (selector.empty()) return bad("it names no version or alias");
     if (EqualsIgnoringCase(selector, "latest")) {
       out.latest = true;
-    } else if (IsAsciiDigits(selector)) {
+    } else if (IsAsciiDigits(selector) || selector[0] == '-' || selector[0] == '+') {
       KEEL_ASSIGN_OR_RETURN(int64_t v, ParseVersionNumber(selector));
       out.version = v;
     } else {

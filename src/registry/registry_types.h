@@ -83,6 +83,7 @@ struct RegistryEvent {
 };
 
 inline constexpr std::string_view kEventModelCreated = "REGISTERED_MODEL_CREATED";
+inline constexpr std::string_view kEventModelDeleted = "REGISTERED_MODEL_DELETED";
 inline constexpr std::string_view kEventVersionCreated = "MODEL_VERSION_CREATED";
 inline constexpr std::string_view kEventVersionDeleted = "MODEL_VERSION_DELETED";
 inline constexpr std::string_view kEventAliasSet = "ALIAS_SET";

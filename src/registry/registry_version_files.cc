@@ -303,6 +303,15 @@ Result<ModelVersion> RegistryService::CreateModelVersion(const Principal& caller
                       model.storage_location + "/.staging-" + std::to_string(v.version));
   }
   (void)fs_->RemoveAll(model.storage_location + "/.staging-" + std::to_string(v.version));
+  if (copied.ok()) {
+    // Check the copy, not only the source: the source may have changed after it was checked.
+    auto mlmodel = ReadMlModel(fs_, v.storage_location);
+    if (!mlmodel.ok()) {
+      copied = Status::InvalidArgument("the copied model has no valid MLmodel file (the source "
+                                       "changed while it was registered?): " +
+                                       mlmodel.status().message());
+    }
+  }
   if (!copied.ok()) {
     (void)fs_->RemoveAll(v.storage_location);
     Status marked = db_->Write([&](Transaction& tx) {

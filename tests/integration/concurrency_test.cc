@@ -131,7 +131,9 @@ TEST_F(ConcurrencyTest, SigkillMidWriteLosesNoAcknowledgedChangeAndLeavesNoParti
         ASSERT_TRUE(names.count(name)) << "acknowledged schema " << name << " was lost";
         ++acked_writes;
       }
-      if (acked == 2) EXPECT_EQ(GrantsOf(*admin_, name), kFullGrants) << name;
+      if (acked == 2) {
+        EXPECT_EQ(GrantsOf(*admin_, name), kFullGrants) << name;
+      }
     }
     EXPECT_GT(acked_writes, 0) << "the test wrote nothing before the kill";
     // Unacknowledged work may or may not have landed, but never half of one request.

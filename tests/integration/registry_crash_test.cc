@@ -58,7 +58,9 @@ TEST_F(RegistryCrashTest, KilledRegistrationsLeaveNoReadyVersionWithMissingFiles
     std::string v = Str(mv, "version");
     EXPECT_TRUE(numbers.insert(v).second) << "version " << v << " twice";
     std::string status = Str(mv, "status");
-    if (acknowledged.count(v)) EXPECT_EQ(status, "READY") << mv.Dump();
+    if (acknowledged.count(v)) {
+      EXPECT_EQ(status, "READY") << mv.Dump();
+    }
     EXPECT_TRUE(status == "READY" || status == "PENDING_REGISTRATION") << mv.Dump();
     if (status == "READY") {
       EXPECT_EQ(DownloadModelsUri(alice, kModel, "", v), files) << "version " << v;
