@@ -167,15 +167,9 @@ Result<RegisteredModelPage> RegistryService::SearchRegisteredModels(
 Result<RegisteredModel> RegistryService::UpdateRegisteredModel(const Principal& caller,
                                                                std::string_view name,
                                                                std::string_view description) {
-  KEEL_RETURN_IF_ERROR(ValidateDescription(description));
-  catalog::UpdateSecurableRequest req;
+  UpdateModelRequest req;
   req.comment = std::string(description);
-  KEEL_RETURN_IF_ERROR(db_->Read([&](Transaction& tx) {
-    return internal::FindModel(tx, name).status();  // the registry's errors for bad names
-  }));
-  KEEL_RETURN_IF_ERROR(
-      catalog_->UpdateSecurable(caller, SecurableType::kRegisteredModel, name, req).status());
-  return GetRegisteredModel(caller, name);
+  return UpdateModel(caller, name, req);
 }
 
 Result<RegisteredModel> RegistryService::RenameRegisteredModel(const Principal& caller,
@@ -202,13 +196,35 @@ Result<RegisteredModel> RegistryService::RenameRegisteredModel(const Principal& 
   return GetRegisteredModel(caller, renamed.full_name);
 }
 
+Result<RegisteredModel> RegistryService::UpdateModel(const Principal& caller, std::string_view name,
+                                                     const UpdateModelRequest& req) {
+  if (req.comment) KEEL_RETURN_IF_ERROR(ValidateDescription(*req.comment));
+  std::string current(name);
+  if (req.new_name) {
+    KEEL_ASSIGN_OR_RETURN(RegisteredModel renamed,
+                          RenameRegisteredModel(caller, current, *req.new_name));
+    current = renamed.securable.full_name;
+  }
+  if (req.comment || req.owner) {
+    catalog::UpdateSecurableRequest update;
+    update.comment = req.comment;
+    update.owner = req.owner;
+    KEEL_RETURN_IF_ERROR(
+        db_->Read([&](Transaction& tx) { return internal::FindModel(tx, current).status(); }));
+    KEEL_RETURN_IF_ERROR(
+        catalog_->UpdateSecurable(caller, SecurableType::kRegisteredModel, current, update)
+            .status());
+  }
+  return GetRegisteredModel(caller, current);
+}
+
 Status RegistryService::DeleteRegisteredModel(const Principal& caller, std::string_view name) {
   std::string storage;
   KEEL_RETURN_IF_ERROR(db_->Write([&](Transaction& tx) -> Status {
     KEEL_ASSIGN_OR_RETURN(SecurableInfo model, internal::FindModel(tx, name));
     KEEL_RETURN_IF_ERROR(internal::Require(tx, caller, model, Access::kManage));
     storage = model.storage_location;
-    KEEL_RETURN_IF_ERROR(internal::RecordEvent(tx, "REGISTERED_MODEL_DELETED", model, std::nullopt,
+    KEEL_RETURN_IF_ERROR(internal::RecordEvent(tx, kEventModelDeleted, model, std::nullopt,
                                                "", caller, Now()));
     return SecurableStore::Delete(tx, model.id);  // versions, tags, aliases cascade
   }));

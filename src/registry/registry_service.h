@@ -33,6 +33,13 @@ struct CreateModelVersionRequest {
   std::map<std::string, std::string> tags;
 };
 
+// Unity Catalog's PATCH of a registered model; absent fields are left as they are.
+struct UpdateModelRequest {
+  std::optional<std::string> comment;
+  std::optional<std::string> new_name;  // the last part, or a full name in the same schema
+  std::optional<std::string> owner;     // a principal's name
+};
+
 struct SearchRequest {
   std::string filter;
   int64_t max_results = 0;  // 0: the default (100 models / 10,000 versions)
@@ -100,6 +107,9 @@ class RegistryService {
   // new_name: a full name in the same schema, or just the model's new last part.
   Result<RegisteredModel> RenameRegisteredModel(const catalog::Principal& caller,
                                                 std::string_view name, std::string_view new_name);
+  // UC's update: renames first (so a taken name changes nothing), then sets comment and owner.
+  Result<RegisteredModel> UpdateModel(const catalog::Principal& caller, std::string_view name,
+                                      const UpdateModelRequest& request);
   // Removes the model, its versions and aliases, then its files.
   Status DeleteRegisteredModel(const catalog::Principal& caller, std::string_view name);
   Status SetRegisteredModelTag(const catalog::Principal& caller, std::string_view name,

@@ -1,5 +1,7 @@
 #include "server/request_context.h"
 
+#include <charconv>
+
 namespace keel::server {
 
 std::string RequestContext::PathParam(std::string_view name) const {
@@ -20,6 +22,18 @@ Result<bool> RequestContext::QueryBool(std::string_view name, bool fallback) con
   if (*v == "false" || *v == "0") return false;
   return Status::InvalidArgument("query parameter '" + std::string(name) +
                                  "' must be true or false");
+}
+
+Result<int64_t> RequestContext::QueryInt(std::string_view name, int64_t fallback) const {
+  auto text = Query(name);
+  if (!text) return fallback;
+  int64_t out = 0;
+  auto res = std::from_chars(text->data(), text->data() + text->size(), out);
+  if (text->empty() || res.ec != std::errc() || res.ptr != text->data() + text->size() || out < 0) {
+    return Status::InvalidArgument("parameter '" + std::string(name) +
+                                   "' must be a non-negative integer");
+  }
+  return out;
 }
 
 Result<json::Value> RequestContext::JsonBody() const {

@@ -30,6 +30,8 @@ class RequestContext {
   std::optional<std::string> Query(std::string_view name) const;
   // A boolean query parameter ("true"/"false"); error on any other value.
   Result<bool> QueryBool(std::string_view name, bool fallback) const;
+  // A non-negative integer query parameter; error on any other value.
+  Result<int64_t> QueryInt(std::string_view name, int64_t fallback) const;
 
   // The body parsed as a JSON object. An empty body reads as {} (GET/DELETE with no body).
   // Malformed JSON is MALFORMED_REQUEST. Parsed once.

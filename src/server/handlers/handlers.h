@@ -69,6 +69,20 @@ KEEL_HANDLER(ListTokens);
 KEEL_HANDLER(DeleteToken);
 KEEL_HANDLER(CreateTokenOnBehalfOf);
 
+// uc_model_handlers.cc (Unity Catalog: /api/2.1/unity-catalog/models/...)
+KEEL_HANDLER(UcCreateModel);
+KEEL_HANDLER(UcListModels);
+KEEL_HANDLER(UcGetModel);
+KEEL_HANDLER(UcUpdateModel);
+KEEL_HANDLER(UcDeleteModel);
+KEEL_HANDLER(UcListModelVersions);
+KEEL_HANDLER(UcGetModelVersion);
+KEEL_HANDLER(UcUpdateModelVersion);
+KEEL_HANDLER(UcDeleteModelVersion);
+KEEL_HANDLER(UcSetAlias);
+KEEL_HANDLER(UcGetAlias);
+KEEL_HANDLER(UcDeleteAlias);
+
 // registry_handlers.cc (MLflow model registry: /api/2.0/mlflow/registered-models|model-versions)
 KEEL_HANDLER(CreateRegisteredModel);
 KEEL_HANDLER(GetRegisteredModel);

@@ -1,6 +1,7 @@
 #include "server/handlers/registry_render.h"
 
 #include "registry/lineage.h"
+#include "server/handlers/render.h"
 
 namespace keel::server::handlers {
 
@@ -19,6 +20,13 @@ json::Value RenderTags(const std::map<std::string, std::string>& tags) {
 
 void SetIfNotEmpty(json::Value& obj, std::string_view key, const std::string& value) {
   if (!value.empty()) obj.Set(key, value);
+}
+
+json::Value UcAlias(const std::string& alias, int64_t version) {
+  json::Value a;
+  a.Set("alias_name", alias);
+  a.Set("version_num", version);
+  return a;
 }
 
 }  // namespace
@@ -95,6 +103,37 @@ json::Value RenderRegistryEvent(const registry::RegistryEvent& e) {
   if (details.ok() && details->is_object() && details->size() > 0) {
     out.Set("details", std::move(*details));
   }
+  return out;
+}
+
+json::Value RenderRegisteredModelInfo(const registry::RegisteredModel& m) {
+  json::Value out = RenderSecurable(m.securable);
+  out.Set("storage_location", m.securable.storage_location);
+  json::Value aliases = json::Value::MakeArray();
+  for (const registry::ModelAlias& a : m.aliases) aliases.Append(UcAlias(a.alias, a.version));
+  out.Set("aliases", std::move(aliases));
+  return out;
+}
+
+json::Value RenderModelVersionInfo(const registry::ModelVersion& v) {
+  json::Value out;
+  size_t first = v.model_name.find('.'), second = v.model_name.find('.', first + 1);
+  out.Set("model_name", v.model_name.substr(second + 1));
+  out.Set("catalog_name", v.model_name.substr(0, first));
+  out.Set("schema_name", v.model_name.substr(first + 1, second - first - 1));
+  out.Set("version", v.version);
+  out.Set("source", v.source);
+  if (!v.run_id.empty()) out.Set("run_id", v.run_id);
+  out.Set("status", registry::VersionStatusName(v.status));
+  if (!v.description.empty()) out.Set("comment", v.description);
+  out.Set("storage_location", v.storage_location);
+  out.Set("created_at", v.creation_timestamp);
+  out.Set("created_by", v.user_id);
+  out.Set("updated_at", v.last_updated_timestamp);
+  out.Set("id", v.model_id + "/" + std::to_string(v.version));
+  json::Value aliases = json::Value::MakeArray();
+  for (const std::string& a : v.aliases) aliases.Append(UcAlias(a, v.version));
+  out.Set("aliases", std::move(aliases));
   return out;
 }
 

@@ -14,4 +14,9 @@ json::Value RenderRegisteredModel(const registry::RegisteredModel& m);
 json::Value RenderLineage(const registry::ModelVersion& v);
 json::Value RenderRegistryEvent(const registry::RegistryEvent& e);
 
+// Unity Catalog's shapes (/api/2.1/unity-catalog/models): RegisteredModelInfo and
+// ModelVersionInfo, with aliases as [{alias_name, version_num}].
+json::Value RenderRegisteredModelInfo(const registry::RegisteredModel& m);
+json::Value RenderModelVersionInfo(const registry::ModelVersion& v);
+
 }  // namespace keel::server::handlers

@@ -2,7 +2,6 @@
 // /api/2.0/keel/tables/{full_name}/rows|history.
 
 #include <algorithm>
-#include <charconv>
 
 #include "catalog/names.h"
 #include "catalog/table_service.h"
@@ -25,18 +24,6 @@ Result<catalog::TableService*> Tables(Services& services) {
     return Status::NotImplemented("managed tables are not enabled on this server");
   }
   return services.tables;
-}
-
-Result<int64_t> QueryInt(const RequestContext& ctx, std::string_view name, int64_t fallback) {
-  auto text = ctx.Query(name);
-  if (!text) return fallback;
-  int64_t out = 0;
-  auto res = std::from_chars(text->data(), text->data() + text->size(), out);
-  if (text->empty() || res.ec != std::errc() || res.ptr != text->data() + text->size() || out < 0) {
-    return Status::InvalidArgument("parameter '" + std::string(name) +
-                                   "' must be a non-negative integer");
-  }
-  return out;
 }
 
 // One UC ColumnInfo of a create request.
@@ -198,7 +185,7 @@ Result<http::Response> ListTables(Services& services, const RequestContext& ctx)
   }
   KEEL_RETURN_IF_ERROR(catalog::ValidateObjectName(*catalog_name, "catalog"));
   KEEL_RETURN_IF_ERROR(catalog::ValidateObjectName(*schema_name, "schema"));
-  KEEL_ASSIGN_OR_RETURN(int64_t max_results, QueryInt(ctx, "max_results", 0));
+  KEEL_ASSIGN_OR_RETURN(int64_t max_results, ctx.QueryInt("max_results", 0));
   KEEL_ASSIGN_OR_RETURN(catalog::TablePage page,
                         tables->ListTables(ctx.caller(), *catalog_name + "." + *schema_name,
                                            max_results, ctx.Query("page_token").value_or("")));
@@ -220,7 +207,7 @@ Result<http::Response> ReadTableRows(Services& services, const RequestContext& c
   KEEL_ASSIGN_OR_RETURN(catalog::TableService * tables, Tables(services));
   KEEL_ASSIGN_OR_RETURN(auto at, catalog::ParseTimeTravel(ctx.Query("version").value_or(""),
                                                           ctx.Query("timestamp").value_or("")));
-  KEEL_ASSIGN_OR_RETURN(int64_t limit, QueryInt(ctx, "limit", kDefaultRowsPerRead));
+  KEEL_ASSIGN_OR_RETURN(int64_t limit, ctx.QueryInt("limit", kDefaultRowsPerRead));
   if (limit > kMaxRowsPerRead) {
     return Status::InvalidArgument("limit may be at most " + std::to_string(kMaxRowsPerRead) +
                                    "; page with 'where' or read with 'keel tables read'");
@@ -278,7 +265,7 @@ Result<http::Response> WriteTableRows(Services& services, const RequestContext& 
 
 Result<http::Response> GetTableHistory(Services& services, const RequestContext& ctx) {
   KEEL_ASSIGN_OR_RETURN(catalog::TableService * tables, Tables(services));
-  KEEL_ASSIGN_OR_RETURN(int64_t limit, QueryInt(ctx, "limit", 0));
+  KEEL_ASSIGN_OR_RETURN(int64_t limit, ctx.QueryInt("limit", 0));
   KEEL_ASSIGN_OR_RETURN(auto history,
                         tables->History(ctx.caller(), ctx.PathParam("full_name"), limit));
   json::Value list = json::Value::MakeArray();
