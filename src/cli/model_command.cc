@@ -294,12 +294,7 @@ Status RunVerb(const std::string& verb, Args& args, std::ostream& out) {
 }  // namespace
 
 int RunModelsCommand(Args& args, std::ostream& out, std::ostream& err) {
-  std::optional<std::string> verb = args.OptionalPositional();
-  if (!verb) {
-    err << kUsage;
-    return 2;
-  }
-  return RunOrPrintError(err, [&]() -> Status { return RunVerb(*verb, args, out); });
+  return RunVerbCommand(args, out, err, kUsage, RunVerb);
 }
 
 }  // namespace keel::cli

@@ -81,4 +81,14 @@ std::vector<std::string> SplitCommaList(const std::string& s) {
   return out;
 }
 
+int RunVerbCommand(Args& args, std::ostream& out, std::ostream& err, std::string_view usage,
+                   Status (*run)(const std::string& verb, Args& args, std::ostream& out)) {
+  std::optional<std::string> verb = args.OptionalPositional();
+  if (!verb) {
+    err << usage;
+    return 2;
+  }
+  return RunOrPrintError(err, [&]() -> Status { return run(*verb, args, out); });
+}
+
 }  // namespace keel::cli

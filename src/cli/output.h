@@ -2,6 +2,7 @@
 
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/args.h"
@@ -29,6 +30,11 @@ int RunOrPrintError(std::ostream& err, Fn&& body) {
   Status s = body();
   return s.ok() ? 0 : PrintError(err, s);
 }
+
+// `keel <area> VERB ...`: without a verb prints `usage` and returns 2; otherwise runs
+// run(verb, args, out) and turns an error into the printed message and exit code.
+int RunVerbCommand(Args& args, std::ostream& out, std::ostream& err, std::string_view usage,
+                   Status (*run)(const std::string& verb, Args& args, std::ostream& out));
 
 // Splits "a,b,c" (empty -> {}).
 std::vector<std::string> SplitCommaList(const std::string& s);
