@@ -158,6 +158,23 @@ Status ModelVersionStore::SetStatus(Transaction& tx, std::string_view model_id, 
       .status();
 }
 
+Result<std::vector<ModelVersion>> ModelVersionStore::FailStalePending(Transaction& tx,
+                                                                      std::string_view model_id,
+                                                                      int64_t cutoff,
+                                                                      std::string_view message,
+                                                                      int64_t now) {
+  KEEL_ASSIGN_OR_RETURN(auto stale, QueryVersions(tx,
+                                                  " WHERE securable_id = ? AND status = "
+                                                  "'PENDING_REGISTRATION' AND "
+                                                  "last_updated_timestamp < ?",
+                                                  {Text(model_id), Int(cutoff)}));
+  for (const ModelVersion& v : stale) {
+    KEEL_RETURN_IF_ERROR(
+        SetStatus(tx, model_id, v.version, VersionStatus::kFailedRegistration, message, now));
+  }
+  return stale;
+}
+
 Status ModelVersionStore::SetDescription(Transaction& tx, std::string_view model_id,
                                          int64_t version, std::string_view description,
                                          int64_t now) {

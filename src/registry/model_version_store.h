@@ -33,6 +33,12 @@ class ModelVersionStore {
                                                     std::string_view model_id);
   static Status SetStatus(metastore::Transaction& tx, std::string_view model_id, int64_t version,
                           VersionStatus status, std::string_view message, int64_t now);
+  // Marks the model's PENDING_REGISTRATION versions last updated before `cutoff` as
+  // FAILED_REGISTRATION with `message`; returns them as they were.
+  static Result<std::vector<ModelVersion>> FailStalePending(metastore::Transaction& tx,
+                                                            std::string_view model_id,
+                                                            int64_t cutoff,
+                                                            std::string_view message, int64_t now);
   static Status SetDescription(metastore::Transaction& tx, std::string_view model_id,
                                int64_t version, std::string_view description, int64_t now);
   static Status Delete(metastore::Transaction& tx, std::string_view model_id, int64_t version);

@@ -224,8 +224,8 @@ Status RegistryService::DeleteRegisteredModel(const Principal& caller, std::stri
     KEEL_ASSIGN_OR_RETURN(SecurableInfo model, internal::FindModel(tx, name));
     KEEL_RETURN_IF_ERROR(internal::Require(tx, caller, model, Access::kManage));
     storage = model.storage_location;
-    KEEL_RETURN_IF_ERROR(internal::RecordEvent(tx, kEventModelDeleted, model, std::nullopt,
-                                               "", caller, Now()));
+    KEEL_RETURN_IF_ERROR(
+        internal::RecordEvent(tx, kEventModelDeleted, model, std::nullopt, "", caller, Now()));
     return SecurableStore::Delete(tx, model.id);  // versions, tags, aliases cascade
   }));
   // The metadata is gone; leftover files (a crash here) are unreachable, never half-visible.

@@ -22,6 +22,10 @@ namespace keel::registry {
 struct RegistryServiceOptions {
   // Source of "now" for timestamps. Default: the system clock.
   const Clock* clock = Clock::System();
+  // A registration cut off by a crash leaves its version PENDING_REGISTRATION. The next
+  // registration of the model marks such versions FAILED_REGISTRATION (and removes their partial
+  // files) once they have made no progress for this long. Default: one hour.
+  int64_t stale_pending_millis = 60 * 60 * 1000;
 };
 
 struct CreateModelVersionRequest {

@@ -269,12 +269,20 @@ Result<ModelVersion> RegistryService::CreateModelVersion(const Principal& caller
     lineage = LineageOfRun(run);
   }
 
-  // Take the version number and record it as pending.
+  // Take the version number and record it as pending; versions whose registration was cut off
+  // long ago are marked failed on the way.
   ModelVersion v;
   SecurableInfo model;
+  std::vector<ModelVersion> abandoned;
   KEEL_RETURN_IF_ERROR(db_->Write([&](Transaction& tx) -> Status {
     KEEL_ASSIGN_OR_RETURN(model, internal::FindModel(tx, req.name));
     KEEL_RETURN_IF_ERROR(internal::Require(tx, caller, model, Access::kManage));
+    KEEL_ASSIGN_OR_RETURN(
+        abandoned, ModelVersionStore::FailStalePending(
+                       tx, model.id, Now() - options_.stale_pending_millis,
+                       "the registration was interrupted (the server stopped while copying the "
+                       "files); register the source again",
+                       Now()));
     KEEL_ASSIGN_OR_RETURN(v.version, ModelVersionStore::TakeNextVersion(tx, model.id));
     v.model_id = model.id;
     v.model_name = model.full_name;
@@ -294,6 +302,8 @@ Result<ModelVersion> RegistryService::CreateModelVersion(const Principal& caller
     return Status::OK();
   }));
 
+  for (const ModelVersion& gone : abandoned) (void)fs_->RemoveAll(gone.storage_location);
+
   // Copy the files; the version becomes READY only when all of them are in place.
   std::string base = "versions/" + std::to_string(v.version);
   Status copied = fs_->CreateDirs(v.storage_location);
@@ -307,9 +317,10 @@ Result<ModelVersion> RegistryService::CreateModelVersion(const Principal& caller
     // Check the copy, not only the source: the source may have changed after it was checked.
     auto mlmodel = ReadMlModel(fs_, v.storage_location);
     if (!mlmodel.ok()) {
-      copied = Status::InvalidArgument("the copied model has no valid MLmodel file (the source "
-                                       "changed while it was registered?): " +
-                                       mlmodel.status().message());
+      copied = Status::InvalidArgument(
+          "the copied model has no valid MLmodel file (the source "
+          "changed while it was registered?): " +
+          mlmodel.status().message());
     }
   }
   if (!copied.ok()) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/json.h"
+#include "registry/model_version_store.h"
 #include "registry/registry_test_env.h"
 
 namespace keel::registry {
@@ -752,6 +753,50 @@ TEST_F(RegistryTest, RegisteringNeedsManageAndRefusesBadRequestsBeforeReadingThe
             ErrorCode::kResourceAlreadyExists);
   EXPECT_EQ(registry_->CreateRegisteredModel(carol_, "dev.default.mine", "", {}).status().code(),
             ErrorCode::kPermissionDenied);
+}
+
+// A registration cut off by a crash leaves a PENDING_REGISTRATION version with partial files.
+// The next registration of the model marks it FAILED_REGISTRATION once it is older than
+// stale_pending_millis (and removes its files), but leaves a recent one alone: it may still be
+// copying in another process.
+TEST_F(RegistryTest, InterruptedRegistrationsAreMarkedFailedWhenStale) {
+  std::string run = ModelWithVersions(1);
+  RegisteredModel m = GetModel(kModel);
+  auto leave_pending = [&]() -> ModelVersion {
+    ModelVersion v;
+    Status s = db_->Write([&](metastore::Transaction& tx) -> Status {
+      KEEL_ASSIGN_OR_RETURN(v.version, ModelVersionStore::TakeNextVersion(tx, m.securable.id));
+      v.model_id = m.securable.id;
+      v.source = "runs:/" + run + "/model";
+      v.user_id = "admin";
+      v.creation_timestamp = v.last_updated_timestamp = clock_.NowMillis();
+      v.storage_location = m.securable.storage_location + "/versions/" + std::to_string(v.version);
+      return ModelVersionStore::Insert(tx, v);
+    });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    EXPECT_TRUE(Fs()->CreateDirs(v.storage_location).ok());
+    EXPECT_TRUE(Fs()->WriteFileAtomic(v.storage_location + "/half-copied", "x").ok());
+    return v;
+  };
+  ModelVersion old_one = leave_pending();  // version 2
+  clock_.Advance(2 * 60 * 60 * 1000);
+  ModelVersion recent = leave_pending();  // version 3
+  clock_.Advance(60 * 1000);
+
+  ModelVersion next = Register(kModel, run);
+  EXPECT_EQ(next.version, 4);
+  auto failed = registry_->GetModelVersion(admin_, kModel, old_one.version);
+  ASSERT_TRUE(failed.ok()) << failed.status().ToString();
+  EXPECT_EQ(failed->status, VersionStatus::kFailedRegistration);
+  EXPECT_NE(failed->status_message.find("interrupted"), std::string::npos)
+      << failed->status_message;
+  EXPECT_FALSE(*Fs()->Exists(old_one.storage_location));
+  auto still = registry_->GetModelVersion(admin_, kModel, recent.version);
+  ASSERT_TRUE(still.ok());
+  EXPECT_EQ(still->status, VersionStatus::kPendingRegistration);
+  EXPECT_TRUE(*Fs()->Exists(recent.storage_location + "/half-copied"));
+  // A failed version can be deleted like any other.
+  EXPECT_TRUE(registry_->DeleteModelVersion(admin_, kModel, old_one.version, false).ok());
 }
 
 // Checks that version 1 of kModel failed to copy: FAILED_REGISTRATION with a message, no files,
