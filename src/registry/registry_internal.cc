@@ -3,6 +3,7 @@
 #include "catalog/authorizer.h"
 #include "catalog/names.h"
 #include "catalog/securable_store.h"
+#include "common/json.h"
 #include "common/page_token.h"
 #include "registry/model_version_store.h"
 
@@ -123,6 +124,13 @@ Result<RegisteredModel> LoadRegisteredModel(Transaction& tx, SecurableInfo secur
   }
   out.securable = std::move(securable);
   return out;
+}
+
+std::string TagDetails(std::string_view key, const std::string* value) {
+  json::Value details;
+  details.Set("key", key);
+  if (value) details.Set("value", *value);
+  return details.Dump();
 }
 
 Status RecordEvent(Transaction& tx, std::string_view type, const SecurableInfo& model,

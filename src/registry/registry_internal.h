@@ -59,6 +59,9 @@ std::string TakePage(int64_t offset, int64_t limit, size_t count,
 // "version 3 of registered model 'dev.s.m'".
 std::string DescribeVersion(std::string_view name, int64_t version);
 
+// {"key": key, "value": value} (value omitted when null), the details of a tag event.
+std::string TagDetails(std::string_view key, const std::string* value);
+
 // Appends a registry event about `model`.
 Status RecordEvent(metastore::Transaction& tx, std::string_view type,
                    const catalog::SecurableInfo& model, std::optional<int64_t> version,

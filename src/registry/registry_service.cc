@@ -242,7 +242,10 @@ Status RegistryService::SetRegisteredModelTag(const Principal& caller, std::stri
   return db_->Write([&](Transaction& tx) -> Status {
     KEEL_ASSIGN_OR_RETURN(SecurableInfo model, internal::FindModel(tx, name));
     KEEL_RETURN_IF_ERROR(internal::Require(tx, caller, model, Access::kManage));
-    return SecurableStore::SetTag(tx, model.id, key, value);
+    KEEL_RETURN_IF_ERROR(SecurableStore::SetTag(tx, model.id, key, value));
+    std::string v(value);
+    return internal::RecordEvent(tx, kEventModelTagSet, model, std::nullopt, "", caller, Now(),
+                                 internal::TagDetails(key, &v));
   });
 }
 
@@ -257,7 +260,9 @@ Status RegistryService::DeleteRegisteredModelTag(const Principal& caller, std::s
       return Status::NotFound("registered model '" + model.full_name + "' has no tag '" +
                               std::string(key) + "'");
     }
-    return SecurableStore::UnsetTag(tx, model.id, key);
+    KEEL_RETURN_IF_ERROR(SecurableStore::UnsetTag(tx, model.id, key));
+    return internal::RecordEvent(tx, kEventModelTagDeleted, model, std::nullopt, "", caller, Now(),
+                                 internal::TagDetails(key, nullptr));
   });
 }
 

@@ -113,6 +113,8 @@ Result<ModelVersion> RegistryService::UpdateModelVersion(const Principal& caller
     KEEL_RETURN_IF_ERROR(internal::FindVersion(tx, model, version).status());
     KEEL_RETURN_IF_ERROR(
         ModelVersionStore::SetDescription(tx, model.id, version, description, Now()));
+    KEEL_RETURN_IF_ERROR(
+        internal::RecordEvent(tx, kEventVersionUpdated, model, version, "", caller, Now()));
     KEEL_ASSIGN_OR_RETURN(out, internal::FindVersion(tx, model, version));
     return Status::OK();
   }));
@@ -242,11 +244,9 @@ Status RegistryService::SetModelVersionTag(const Principal& caller, std::string_
     KEEL_RETURN_IF_ERROR(internal::Require(tx, caller, model, Access::kManage));
     KEEL_RETURN_IF_ERROR(internal::FindVersion(tx, model, version).status());
     KEEL_RETURN_IF_ERROR(ModelVersionStore::SetTag(tx, model.id, version, key, value));
-    json::Value details;
-    details.Set("key", key);
-    details.Set("value", value);
+    std::string v(value);
     return internal::RecordEvent(tx, kEventVersionTagSet, model, version, "", caller, Now(),
-                                 details.Dump());
+                                 internal::TagDetails(key, &v));
   });
 }
 
@@ -262,7 +262,8 @@ Status RegistryService::DeleteModelVersionTag(const Principal& caller, std::stri
       return Status::NotFound(internal::DescribeVersion(model.full_name, version) +
                               " has no tag '" + std::string(key.substr(0, 255)) + "'");
     }
-    return Status::OK();
+    return internal::RecordEvent(tx, kEventVersionTagDeleted, model, version, "", caller, Now(),
+                                 internal::TagDetails(key, nullptr));
   });
 }
 

@@ -89,5 +89,9 @@ inline constexpr std::string_view kEventVersionDeleted = "MODEL_VERSION_DELETED"
 inline constexpr std::string_view kEventAliasSet = "ALIAS_SET";
 inline constexpr std::string_view kEventAliasDeleted = "ALIAS_DELETED";
 inline constexpr std::string_view kEventVersionTagSet = "MODEL_VERSION_TAG_SET";
+inline constexpr std::string_view kEventVersionTagDeleted = "MODEL_VERSION_TAG_DELETED";
+inline constexpr std::string_view kEventVersionUpdated = "MODEL_VERSION_UPDATED";
+inline constexpr std::string_view kEventModelTagSet = "REGISTERED_MODEL_TAG_SET";
+inline constexpr std::string_view kEventModelTagDeleted = "REGISTERED_MODEL_TAG_DELETED";
 
 }  // namespace keel::registry

@@ -261,6 +261,42 @@ TEST_F(RegistryTest, DeletingAVersionThatHoldsAnAliasNeedsRemoveAliases) {
   EXPECT_TRUE(registry_->DeleteModelVersion(admin_, kModel, 2, false).ok());
 }
 
+TEST_F(RegistryTest, EventsRecordTagChangesAndDescriptionUpdates) {
+  ModelWithVersions(1);
+  auto before = registry_->ListEvents(admin_, kModel, 0, 0);
+  ASSERT_TRUE(before.ok());
+  ASSERT_TRUE(registry_->SetRegisteredModelTag(admin_, kModel, "team", "churn").ok());
+  ASSERT_TRUE(registry_->DeleteRegisteredModelTag(admin_, kModel, "team").ok());
+  ASSERT_TRUE(
+      registry_->SetModelVersionTag(admin_, kModel, 1, "model_validation_status", "PASSED").ok());
+  ASSERT_TRUE(registry_->DeleteModelVersionTag(admin_, kModel, 1, "model_validation_status").ok());
+  ASSERT_TRUE(registry_->UpdateModelVersion(admin_, kModel, 1, "first cut").ok());
+  // A refused change records nothing.
+  EXPECT_FALSE(registry_->DeleteRegisteredModelTag(admin_, kModel, "team").ok());
+
+  auto events = registry_->ListEvents(admin_, kModel, before->back().event_id, 0);
+  ASSERT_TRUE(events.ok()) << events.status().ToString();
+  ASSERT_EQ(Types(*events),
+            (std::vector<std::string>{"REGISTERED_MODEL_TAG_SET", "REGISTERED_MODEL_TAG_DELETED",
+                                      "MODEL_VERSION_TAG_SET", "MODEL_VERSION_TAG_DELETED",
+                                      "MODEL_VERSION_UPDATED"}));
+  const auto& e = *events;
+  EXPECT_FALSE(e[0].version.has_value());
+  auto set = json::Parse(e[0].details);
+  ASSERT_TRUE(set.ok()) << e[0].details;
+  EXPECT_EQ(set->Find("key")->as_string(), "team");
+  EXPECT_EQ(set->Find("value")->as_string(), "churn");
+  auto deleted = json::Parse(e[1].details);
+  ASSERT_TRUE(deleted.ok());
+  EXPECT_EQ(deleted->Find("value"), nullptr) << e[1].details;
+  EXPECT_EQ(e[2].version, 1);
+  auto version_tag = json::Parse(e[2].details);
+  ASSERT_TRUE(version_tag.ok());
+  EXPECT_EQ(version_tag->Find("value")->as_string(), "PASSED");
+  EXPECT_EQ(e[3].version, 1);
+  EXPECT_EQ(e[4].version, 1);
+}
+
 TEST_F(RegistryTest, GetLatestVersionsGivesTheHighestReadyVersionAndRefusesStages) {
   CreateModel(kModel);
   auto none = registry_->GetLatestVersions(admin_, kModel, {});
