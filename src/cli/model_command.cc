@@ -193,7 +193,8 @@ Status RunVerb(const std::string& verb, Args& args, std::ostream& out) {
     KEEL_ASSIGN_OR_RETURN(std::string filter, args.FlagOr("filter", ""));
     KEEL_RETURN_IF_ERROR(args.Finish());
     registry::SearchRequest req;
-    req.filter = "name = '" + ref.name + "'" + (filter.empty() ? "" : " AND " + filter);
+    req.model_name = ref.name;
+    req.filter = filter;
     json::Value list = json::Value::MakeArray();
     do {
       KEEL_ASSIGN_OR_RETURN(auto page, reg.SearchModelVersions(s.caller, req));

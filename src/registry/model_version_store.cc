@@ -40,7 +40,8 @@ ModelVersion VersionFromRow(const Row& r) {
   return v;
 }
 
-// Fills tags and aliases of each version (two queries per model, not per version).
+// Fills tags and aliases of each version: two queries per model, narrowed to the version when
+// only one is loaded (resolving a URI must not read the tags of every version).
 Status LoadDetails(Transaction& tx, std::vector<ModelVersion>* versions) {
   std::vector<std::string> models;
   for (const ModelVersion& v : *versions) {
@@ -48,13 +49,18 @@ Status LoadDetails(Transaction& tx, std::vector<ModelVersion>* versions) {
       models.push_back(v.model_id);
     }
   }
+  std::string only_version = versions->size() == 1 ? " AND version = ?" : "";
   for (const std::string& model : models) {
-    KEEL_ASSIGN_OR_RETURN(auto tags, tx.Query("SELECT version, key, value FROM "
-                                              "model_version_tags WHERE securable_id = ?",
-                                              {Text(model)}));
+    std::vector<SqlValue> params = {Text(model)};
+    if (!only_version.empty()) params.push_back(Int(versions->front().version));
+    KEEL_ASSIGN_OR_RETURN(auto tags, tx.Query("SELECT version, key, value FROM model_version_tags "
+                                              "WHERE securable_id = ?" +
+                                                  only_version,
+                                              params));
     KEEL_ASSIGN_OR_RETURN(auto aliases, tx.Query("SELECT version, alias FROM model_aliases "
-                                                 "WHERE securable_id = ? ORDER BY alias",
-                                                 {Text(model)}));
+                                                 "WHERE securable_id = ?" +
+                                                     only_version + " ORDER BY alias",
+                                                 params));
     for (ModelVersion& v : *versions) {
       if (v.model_id != model) continue;
       for (const Row& r : tags) {

@@ -6,6 +6,7 @@
 #include "common/json.h"
 #include "common/page_token.h"
 #include "registry/model_version_store.h"
+#include "registry/registry_service.h"
 
 namespace keel::registry::internal {
 
@@ -98,6 +99,23 @@ std::string TakePage(int64_t offset, int64_t limit, size_t count,
   size_t end = std::min(count, begin + static_cast<size_t>(limit));
   for (size_t i = begin; i < end; ++i) take(i);
   return end < count ? MakePageToken(static_cast<int64_t>(end)) : std::string();
+}
+
+Result<Visibility> VisibilityOf(Transaction& tx, const catalog::Principal& caller,
+                                const SecurableInfo& model) {
+  KEEL_ASSIGN_OR_RETURN(catalog::Authorizer auth, catalog::Authorizer::Load(tx, caller, model));
+  Visibility out;
+  out.model = auth.CheckBrowse().ok();
+  out.versions = auth.CheckDataAccess(catalog::Privilege::kExecute).ok();
+  return out;
+}
+
+Status ValidateDescription(std::string_view description) {
+  if (description.size() > kMaxDescriptionBytes) {
+    return Status::InvalidArgument("description is " + std::to_string(description.size()) +
+                                   " bytes; the limit is " + std::to_string(kMaxDescriptionBytes));
+  }
+  return Status::OK();
 }
 
 std::string DescribeVersion(std::string_view name, int64_t version) {

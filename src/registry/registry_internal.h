@@ -36,6 +36,18 @@ Status Require(metastore::Transaction& tx, const catalog::Principal& caller,
 Result<bool> Allowed(metastore::Transaction& tx, const catalog::Principal& caller,
                      const catalog::SecurableInfo& model, Access access);
 
+// What the caller may see of a model, from one load of its grants: the model itself (any
+// privilege or BROWSE) and its versions (EXECUTE).
+struct Visibility {
+  bool model = false;
+  bool versions = false;
+};
+Result<Visibility> VisibilityOf(metastore::Transaction& tx, const catalog::Principal& caller,
+                                const catalog::SecurableInfo& model);
+
+// Refuses descriptions over kMaxDescriptionBytes.
+Status ValidateDescription(std::string_view description);
+
 // The version, with model_name filled; kResourceDoesNotExist naming it when absent.
 Result<ModelVersion> FindVersion(metastore::Transaction& tx, const catalog::SecurableInfo& model,
                                  int64_t version);

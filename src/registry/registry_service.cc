@@ -24,14 +24,6 @@ using metastore::Transaction;
 
 namespace {
 
-Status ValidateDescription(std::string_view description) {
-  if (description.size() > kMaxDescriptionBytes) {
-    return Status::InvalidArgument("description is " + std::to_string(description.size()) +
-                                   " bytes; the limit is " + std::to_string(kMaxDescriptionBytes));
-  }
-  return Status::OK();
-}
-
 // Whether a registered model passes every clause of a search filter.
 bool ModelMatches(const RegisteredModel& m, const tracking::Filter& filter) {
   for (const tracking::Comparison& c : filter.clauses) {
@@ -83,7 +75,7 @@ RegistryService::RegistryService(metastore::Database* db, catalog::CatalogServic
 Result<RegisteredModel> RegistryService::CreateRegisteredModel(
     const Principal& caller, std::string_view name, std::string_view description,
     const std::map<std::string, std::string>& tags) {
-  KEEL_RETURN_IF_ERROR(ValidateDescription(description));
+  KEEL_RETURN_IF_ERROR(internal::ValidateDescription(description));
   auto parts = catalog::SplitFullName(name, 3, "registered model");
   if (!parts.ok()) {
     return Status::InvalidArgument(parts.status().message() +
@@ -112,9 +104,9 @@ Result<RegisteredModel> RegistryService::GetRegisteredModel(const Principal& cal
   RegisteredModel out;
   KEEL_RETURN_IF_ERROR(db_->Read([&](Transaction& tx) -> Status {
     KEEL_ASSIGN_OR_RETURN(SecurableInfo model, internal::FindModel(tx, name));
-    KEEL_RETURN_IF_ERROR(internal::Require(tx, caller, model, Access::kBrowse));
-    KEEL_ASSIGN_OR_RETURN(bool execute, internal::Allowed(tx, caller, model, Access::kExecute));
-    KEEL_ASSIGN_OR_RETURN(out, internal::LoadRegisteredModel(tx, std::move(model), execute));
+    KEEL_ASSIGN_OR_RETURN(internal::Visibility seen, internal::VisibilityOf(tx, caller, model));
+    if (!seen.model) return internal::Require(tx, caller, model, Access::kBrowse);  // its error
+    KEEL_ASSIGN_OR_RETURN(out, internal::LoadRegisteredModel(tx, std::move(model), seen.versions));
     return Status::OK();
   }));
   return out;
@@ -127,8 +119,8 @@ Result<std::vector<RegisteredModel>> RegistryService::ListRegisteredModels(
   std::vector<RegisteredModel> out;
   KEEL_RETURN_IF_ERROR(db_->Read([&](Transaction& tx) -> Status {
     for (SecurableInfo& s : securables) {
-      KEEL_ASSIGN_OR_RETURN(bool execute, internal::Allowed(tx, caller, s, Access::kExecute));
-      KEEL_ASSIGN_OR_RETURN(auto m, internal::LoadRegisteredModel(tx, std::move(s), execute));
+      KEEL_ASSIGN_OR_RETURN(internal::Visibility seen, internal::VisibilityOf(tx, caller, s));
+      KEEL_ASSIGN_OR_RETURN(auto m, internal::LoadRegisteredModel(tx, std::move(s), seen.versions));
       out.push_back(std::move(m));
     }
     return Status::OK();
@@ -149,10 +141,9 @@ Result<RegisteredModelPage> RegistryService::SearchRegisteredModels(
   KEEL_RETURN_IF_ERROR(db_->Read([&](Transaction& tx) -> Status {
     KEEL_ASSIGN_OR_RETURN(auto models, internal::AllModels(tx));
     for (SecurableInfo& s : models) {
-      KEEL_ASSIGN_OR_RETURN(bool visible, internal::Allowed(tx, caller, s, Access::kBrowse));
-      if (!visible) continue;
-      KEEL_ASSIGN_OR_RETURN(bool execute, internal::Allowed(tx, caller, s, Access::kExecute));
-      KEEL_ASSIGN_OR_RETURN(auto m, internal::LoadRegisteredModel(tx, std::move(s), execute));
+      KEEL_ASSIGN_OR_RETURN(internal::Visibility seen, internal::VisibilityOf(tx, caller, s));
+      if (!seen.model) continue;
+      KEEL_ASSIGN_OR_RETURN(auto m, internal::LoadRegisteredModel(tx, std::move(s), seen.versions));
       if (ModelMatches(m, filter)) found.push_back(std::move(m));
     }
     return Status::OK();
@@ -198,7 +189,7 @@ Result<RegisteredModel> RegistryService::RenameRegisteredModel(const Principal& 
 
 Result<RegisteredModel> RegistryService::UpdateModel(const Principal& caller, std::string_view name,
                                                      const UpdateModelRequest& req) {
-  if (req.comment) KEEL_RETURN_IF_ERROR(ValidateDescription(*req.comment));
+  if (req.comment) KEEL_RETURN_IF_ERROR(internal::ValidateDescription(*req.comment));
   std::string current(name);
   if (req.new_name) {
     KEEL_ASSIGN_OR_RETURN(RegisteredModel renamed,

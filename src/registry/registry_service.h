@@ -45,6 +45,9 @@ struct UpdateModelRequest {
 };
 
 struct SearchRequest {
+  // Model-version searches only: the versions of this model (kResourceDoesNotExist when there is
+  // no such model), the filter applying within them. Empty: any model.
+  std::string model_name;
   std::string filter;
   int64_t max_results = 0;  // 0: the default (100 models / 10,000 versions)
   std::vector<std::string> order_by;

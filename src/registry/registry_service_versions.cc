@@ -102,10 +102,7 @@ Result<ModelVersion> RegistryService::GetModelVersion(const Principal& caller,
 Result<ModelVersion> RegistryService::UpdateModelVersion(const Principal& caller,
                                                          std::string_view name, int64_t version,
                                                          std::string_view description) {
-  if (description.size() > kMaxDescriptionBytes) {
-    return Status::InvalidArgument("description is " + std::to_string(description.size()) +
-                                   " bytes; the limit is " + std::to_string(kMaxDescriptionBytes));
-  }
+  KEEL_RETURN_IF_ERROR(internal::ValidateDescription(description));
   ModelVersion out;
   KEEL_RETURN_IF_ERROR(db_->Write([&](Transaction& tx) -> Status {
     KEEL_ASSIGN_OR_RETURN(SecurableInfo model, internal::FindModel(tx, name));
@@ -162,8 +159,8 @@ Result<ModelVersionPage> RegistryService::SearchModelVersions(const Principal& c
   KEEL_ASSIGN_OR_RETURN(int64_t offset, ParsePageToken(req.page_token));
   std::vector<ModelVersion> found;
   KEEL_RETURN_IF_ERROR(db_->Read([&](Transaction& tx) -> Status {
-    // Candidates: one model when the filter names it, the versions of some runs when it names
-    // them, else every model the caller may read.
+    // Candidates: one model when the request or the filter names it, the versions of some runs
+    // when the filter names them, else every model the caller may read.
     std::vector<ModelVersion> candidates;
     std::map<std::string, std::optional<SecurableInfo>> readable;  // model id -> model
     auto can_read = [&](const std::string& model_id) -> Result<const SecurableInfo*> {
@@ -179,7 +176,11 @@ Result<ModelVersionPage> RegistryService::SearchModelVersions(const Principal& c
     };
     const tracking::Comparison* by_name = EqualityOn(filter, "name");
     const tracking::Comparison* by_run = EqualityOn(filter, "run_id");
-    if (by_name && by_name->op == tracking::CompareOp::kEq) {
+    if (!req.model_name.empty()) {
+      KEEL_ASSIGN_OR_RETURN(SecurableInfo model, internal::FindModel(tx, req.model_name));
+      KEEL_RETURN_IF_ERROR(internal::Require(tx, caller, model, Access::kExecute));
+      KEEL_ASSIGN_OR_RETURN(candidates, ModelVersionStore::List(tx, model.id));
+    } else if (by_name && by_name->op == tracking::CompareOp::kEq) {
       auto model = internal::FindModel(tx, by_name->value.text);
       if (model.status().code() == ErrorCode::kResourceDoesNotExist) return Status::OK();
       KEEL_RETURN_IF_ERROR(model.status());
@@ -365,8 +366,8 @@ Result<ModelVersion> RegistryService::ResolveModelUri(const Principal& caller,
 Result<std::string> RegistryService::GetDownloadUri(const Principal& caller, std::string_view name,
                                                     int64_t version) const {
   KEEL_ASSIGN_OR_RETURN(ModelVersion v, GetModelVersion(caller, name, version));
-  return "mlflow-artifacts:/" + std::string(kRegistryArtifactPrefix) + v.model_id + "/versions/" +
-         std::to_string(v.version);
+  return std::string(tracking::kArtifactProxyScheme) + std::string(kRegistryArtifactPrefix) +
+         v.model_id + "/versions/" + std::to_string(v.version);
 }
 
 }  // namespace keel::registry

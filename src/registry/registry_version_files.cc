@@ -6,7 +6,6 @@
 #include <memory>
 
 #include "catalog/names.h"
-#include "common/random.h"
 #include "registry/lineage.h"
 #include "registry/mlmodel.h"
 #include "registry/model_version_store.h"
@@ -26,10 +25,8 @@ namespace {
 
 constexpr size_t kMaxModelFiles = 100000;
 constexpr size_t kMaxTreeDepth = 32;
-constexpr size_t kCopyChunkBytes = 1 << 20;
-constexpr uint64_t kMaxMlModelBytes = 16 << 20;
 constexpr size_t kMaxSourceBytes = 4096;
-constexpr std::string_view kArtifactsScheme = "mlflow-artifacts:/";
+using tracking::kArtifactProxyScheme;
 
 // A directory tree to copy from: lists a directory and opens a file, both by paths relative
 // to the tree's root. Listed paths are relative to the root too.
@@ -37,12 +34,6 @@ struct SourceTree {
   std::function<Result<std::vector<ArtifactEntry>>(const std::string& dir)> list;
   std::function<Result<std::unique_ptr<RandomAccessFile>>(const std::string& file)> open;
 };
-
-std::string Join(const std::string& a, const std::string& b) {
-  if (a.empty()) return b;
-  if (b.empty()) return a;
-  return a + "/" + b;
-}
 
 std::string Shown(std::string_view s) { return std::string(s.substr(0, 300)); }
 
@@ -78,35 +69,12 @@ Result<std::string> ReadWhole(RandomAccessFile& file, uint64_t limit, std::strin
   return out;
 }
 
-// Streams `in` into a new file at `path` and syncs it.
-Status CopyToFile(RandomAccessFile& in, FileSystem* fs, const std::string& path) {
-  KEEL_ASSIGN_OR_RETURN(auto out, fs->OpenForWrite(path));
-  std::string chunk;
-  for (uint64_t at = 0; at < in.size();) {
-    size_t n = static_cast<size_t>(std::min<uint64_t>(kCopyChunkBytes, in.size() - at));
-    KEEL_RETURN_IF_ERROR(in.ReadAt(at, n, &chunk));
-    if (chunk.empty()) return Status::IOError("unexpected end of a model file while copying");
-    KEEL_RETURN_IF_ERROR(out->Append(chunk));
-    at += chunk.size();
-  }
-  KEEL_RETURN_IF_ERROR(out->Sync());
-  return out->Close();
-}
-
-// Copies every file of `tree` into `dest` under `base` (each file staged in `staging_dir`,
-// then moved into place atomically).
-Status CopyTree(const SourceTree& tree, const std::vector<std::string>& files, FileSystem* fs,
-                ArtifactStore& dest, std::string_view base, const std::string& staging_dir) {
-  KEEL_RETURN_IF_ERROR(fs->CreateDirs(staging_dir));
+// Copies every file of `tree` into `dest` under `base`, each one atomically.
+Status CopyTree(const SourceTree& tree, const std::vector<std::string>& files, ArtifactStore& dest,
+                std::string_view base) {
   for (const std::string& file : files) {
     KEEL_ASSIGN_OR_RETURN(auto in, tree.open(file));
-    std::string staged = staging_dir + "/" + NewId();
-    Status copied = CopyToFile(*in, fs, staged);
-    if (copied.ok()) copied = dest.PutFile(base, file, staged);
-    if (!copied.ok()) {
-      (void)fs->RemoveFile(staged);
-      return copied;
-    }
+    KEEL_RETURN_IF_ERROR(dest.PutFrom(base, file, *in));
   }
   return Status::OK();
 }
@@ -132,14 +100,14 @@ SourceTree TrackingTree(const tracking::TrackingService* tracking, const Princip
   return SourceTree{
       [=](const std::string& dir) -> Result<std::vector<ArtifactEntry>> {
         KEEL_ASSIGN_OR_RETURN(auto entries,
-                              tracking->ListProxyArtifacts(caller, Join(proxy_dir, dir)));
+                              tracking->ListProxyArtifacts(caller, JoinPath(proxy_dir, dir)));
         for (ArtifactEntry& e : entries) {
           if (e.path.compare(0, prefix.size(), prefix) == 0) e.path = e.path.substr(prefix.size());
         }
         return entries;
       },
       [=](const std::string& file) {
-        return tracking->OpenArtifact(caller, Join(proxy_dir, file));
+        return tracking->OpenArtifact(caller, JoinPath(proxy_dir, file));
       },
   };
 }
@@ -165,14 +133,14 @@ std::string RunIdOfProxyPath(const std::string& proxy) {
 
 // A proxy path from an artifact URI (mlflow-artifacts:/...) and a relative path, checked.
 Result<std::string> ProxyPath(std::string_view artifact_uri, std::string_view path) {
-  if (artifact_uri.substr(0, kArtifactsScheme.size()) != kArtifactsScheme) {
+  if (artifact_uri.substr(0, kArtifactProxyScheme.size()) != kArtifactProxyScheme) {
     return Status::InvalidArgument("artifacts at '" + Shown(artifact_uri) +
                                    "' are outside Keel's artifact store; Keel registers models "
                                    "from runs:/, mlflow-artifacts:/ or models:/ sources");
   }
-  std::string_view rest = artifact_uri.substr(kArtifactsScheme.size());
+  std::string_view rest = artifact_uri.substr(kArtifactProxyScheme.size());
   while (!rest.empty() && rest.front() == '/') rest.remove_prefix(1);
-  std::string joined = Join(std::string(rest), std::string(path));
+  std::string joined = JoinPath(rest, path);
   KEEL_ASSIGN_OR_RETURN(std::string clean, ArtifactStore::NormalizeRelativePath(joined));
   if (clean.empty()) return Status::InvalidArgument("the model source names no directory");
   return clean;
@@ -188,10 +156,7 @@ Result<ModelVersion> RegistryService::CreateModelVersion(const Principal& caller
                                    std::to_string(kMaxSourceBytes) + " bytes");
   }
   if (req.run_id.size() > 64) return Status::InvalidArgument("run_id is too long");
-  if (req.description.size() > kMaxDescriptionBytes) {
-    return Status::InvalidArgument("description is " + std::to_string(req.description.size()) +
-                                   " bytes; the limit is " + std::to_string(kMaxDescriptionBytes));
-  }
+  KEEL_RETURN_IF_ERROR(internal::ValidateDescription(req.description));
   for (const auto& [key, value] : req.tags) KEEL_RETURN_IF_ERROR(catalog::ValidateTag(key, value));
   // Fail on permissions before touching the source.
   KEEL_RETURN_IF_ERROR(db_->Read([&](Transaction& tx) -> Status {
@@ -201,17 +166,18 @@ Result<ModelVersion> RegistryService::CreateModelVersion(const Principal& caller
 
   // Resolve the source to a tree of files the caller may read.
   ResolvedSource source;
+  std::optional<tracking::Run> source_run;  // fetched once, for the tree and the lineage
   std::string_view uri = req.source;
   if (uri.substr(0, 6) == "runs:/") {
     std::string_view rest = uri.substr(6);
     while (!rest.empty() && rest.front() == '/') rest.remove_prefix(1);
     std::string run_id(rest.substr(0, rest.find('/')));
     std::string path(rest.size() > run_id.size() ? rest.substr(run_id.size() + 1) : "");
-    KEEL_ASSIGN_OR_RETURN(tracking::Run run, tracking_->GetRun(caller, run_id));
-    KEEL_ASSIGN_OR_RETURN(std::string proxy, ProxyPath(run.info.artifact_uri, path));
+    KEEL_ASSIGN_OR_RETURN(source_run, tracking_->GetRun(caller, run_id));
+    KEEL_ASSIGN_OR_RETURN(std::string proxy, ProxyPath(source_run->info.artifact_uri, path));
     source.tree = TrackingTree(tracking_, caller, proxy);
     source.run_id = run_id;
-  } else if (uri.substr(0, kArtifactsScheme.size()) == kArtifactsScheme) {
+  } else if (uri.substr(0, kArtifactProxyScheme.size()) == kArtifactProxyScheme) {
     KEEL_ASSIGN_OR_RETURN(std::string proxy, ProxyPath(uri, ""));
     if (proxy.compare(0, kRegistryArtifactPrefix.size(), kRegistryArtifactPrefix) == 0) {
       return Status::InvalidArgument(
@@ -245,14 +211,15 @@ Result<ModelVersion> RegistryService::CreateModelVersion(const Principal& caller
   // The source must be a model: an MLmodel file Keel can read.
   std::vector<std::string> files;
   KEEL_RETURN_IF_ERROR(CollectFiles(source.tree, "", 0, &files));
-  if (std::find(files.begin(), files.end(), "MLmodel") == files.end()) {
+  if (std::find(files.begin(), files.end(), kMlModelFileName) == files.end()) {
     return Status::InvalidArgument("source '" + Shown(uri) +
                                    "' holds no MLmodel file; log the model with "
                                    "mlflow.<flavor>.log_model (or Keel's ml layer) first");
   }
   {
-    KEEL_ASSIGN_OR_RETURN(auto mlmodel_file, source.tree.open("MLmodel"));
-    KEEL_ASSIGN_OR_RETURN(std::string text, ReadWhole(*mlmodel_file, kMaxMlModelBytes, "MLmodel"));
+    KEEL_ASSIGN_OR_RETURN(auto mlmodel_file, source.tree.open(std::string(kMlModelFileName)));
+    KEEL_ASSIGN_OR_RETURN(std::string text,
+                          ReadWhole(*mlmodel_file, kMaxMlModelFileBytes, kMlModelFileName));
     auto parsed = ParseMlModel(text);
     if (!parsed.ok()) {
       return Status::InvalidArgument("source '" + Shown(uri) +
@@ -265,8 +232,10 @@ Result<ModelVersion> RegistryService::CreateModelVersion(const Principal& caller
   if (source.inherited) {
     lineage = *source.inherited;
   } else if (!run_id.empty()) {
-    KEEL_ASSIGN_OR_RETURN(tracking::Run run, tracking_->GetRun(caller, run_id));
-    lineage = LineageOfRun(run);
+    if (!source_run || source_run->info.run_id != run_id) {
+      KEEL_ASSIGN_OR_RETURN(source_run, tracking_->GetRun(caller, run_id));
+    }
+    lineage = LineageOfRun(*source_run);
   }
 
   // Take the version number and record it as pending; versions whose registration was cut off
@@ -305,14 +274,8 @@ Result<ModelVersion> RegistryService::CreateModelVersion(const Principal& caller
   for (const ModelVersion& gone : abandoned) (void)fs_->RemoveAll(gone.storage_location);
 
   // Copy the files; the version becomes READY only when all of them are in place.
-  std::string base = "versions/" + std::to_string(v.version);
-  Status copied = fs_->CreateDirs(v.storage_location);
-  if (copied.ok()) {
-    ArtifactStore dest(model.storage_location);
-    copied = CopyTree(source.tree, files, fs_, dest, base,
-                      model.storage_location + "/.staging-" + std::to_string(v.version));
-  }
-  (void)fs_->RemoveAll(model.storage_location + "/.staging-" + std::to_string(v.version));
+  ArtifactStore dest(model.storage_location);
+  Status copied = CopyTree(source.tree, files, dest, "versions/" + std::to_string(v.version));
   if (copied.ok()) {
     // Check the copy, not only the source: the source may have changed after it was checked.
     auto mlmodel = ReadMlModel(fs_, v.storage_location);
@@ -420,12 +383,8 @@ Result<ModelVersion> RegistryService::DownloadModel(const Principal& caller, std
   SourceTree tree = VersionTree(v);
   std::vector<std::string> files;
   KEEL_RETURN_IF_ERROR(CollectFiles(tree, "", 0, &files));
-  KEEL_RETURN_IF_ERROR(fs_->CreateDirs(dest));
   ArtifactStore out(dest);
-  std::string staging = dest + "/.keel-download-" + NewId();
-  Status copied = CopyTree(tree, files, fs_, out, "", staging);
-  (void)fs_->RemoveAll(staging);
-  KEEL_RETURN_IF_ERROR(copied);
+  KEEL_RETURN_IF_ERROR(CopyTree(tree, files, out, ""));
   return v;
 }
 

@@ -117,8 +117,8 @@ Result<std::string> ArtifactStore::NormalizeRelativePath(std::string_view path,
     if (seg.empty() || seg == ".") continue;
     if (seg == "..") return Refused("'..' is not allowed");
     if (seg.size() > options.max_segment_bytes) {
-      return Refused("a path segment is longer than " +
-                     std::to_string(options.max_segment_bytes) + " bytes");
+      return Refused("a path segment is longer than " + std::to_string(options.max_segment_bytes) +
+                     " bytes");
     }
     if (!out.empty()) out += '/';
     out += seg;
@@ -127,8 +127,7 @@ Result<std::string> ArtifactStore::NormalizeRelativePath(std::string_view path,
 }
 
 Result<ArtifactStore::Parent> ArtifactStore::OpenParent(std::string_view base,
-                                                        std::string_view path,
-                                                        bool create) const {
+                                                        std::string_view path, bool create) const {
   KEEL_ASSIGN_OR_RETURN(std::string clean_base, NormalizeRelativePath(base, options_));
   KEEL_ASSIGN_OR_RETURN(std::string clean, NormalizeRelativePath(path, options_));
   if (clean.empty()) return Refused("it names no file");
@@ -183,20 +182,39 @@ Status WriteAll(int fd, std::string_view data) {
 
 }  // namespace
 
-Status ArtifactStore::Put(std::string_view base, std::string_view path, std::string_view data) {
+Status ArtifactStore::WriteNew(std::string_view base, std::string_view path,
+                               const std::function<Status(int fd)>& write) {
   KEEL_ASSIGN_OR_RETURN(Parent parent, OpenParent(base, path, true));
   Fd dir(parent.dir_fd);
   std::string tmp = TempName(parent.name);
-  Fd file(::openat(dir.get(), tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                   0644));
+  Fd file(
+      ::openat(dir.get(), tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
   if (!file.ok()) return IoError("create artifact", errno);
-  Status s = WriteAll(file.get(), data);
+  Status s = write(file.get());
   if (s.ok() && ::fsync(file.get()) != 0) s = IoError("sync artifact", errno);
   if (!s.ok()) {
     ::unlinkat(dir.get(), tmp.c_str(), 0);
     return s;
   }
   return Install(dir.get(), tmp, parent.name);
+}
+
+Status ArtifactStore::Put(std::string_view base, std::string_view path, std::string_view data) {
+  return WriteNew(base, path, [&](int fd) { return WriteAll(fd, data); });
+}
+
+Status ArtifactStore::PutFrom(std::string_view base, std::string_view path,
+                              const RandomAccessFile& source) {
+  return WriteNew(base, path, [&](int fd) -> Status {
+    std::string chunk;
+    for (uint64_t at = 0; at < source.size(); at += chunk.size()) {
+      size_t n = static_cast<size_t>(std::min<uint64_t>(1 << 20, source.size() - at));
+      KEEL_RETURN_IF_ERROR(source.ReadAt(at, n, &chunk));
+      if (chunk.empty()) return Status::IOError("unexpected end of a file while copying");
+      KEEL_RETURN_IF_ERROR(WriteAll(fd, chunk));
+    }
+    return Status::OK();
+  });
 }
 
 Status ArtifactStore::PutFile(std::string_view base, std::string_view path,
@@ -209,30 +227,12 @@ Status ArtifactStore::PutFile(std::string_view base, std::string_view path,
   }
   if (errno != EXDEV) return IoError("move uploaded artifact", errno);
   // Another file system: copy in bounded chunks.
-  Fd in(::open(source.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-  if (!in.ok()) return IoError("open uploaded artifact", errno);
-  Fd out(::openat(dir.get(), tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                  0644));
-  if (!out.ok()) return IoError("create artifact", errno);
-  std::string buf(1 << 20, '\0');
-  Status s;
-  while (s.ok()) {
-    ssize_t r = ::read(in.get(), buf.data(), buf.size());
-    if (r < 0 && errno == EINTR) continue;
-    if (r < 0) {
-      s = IoError("read uploaded artifact", errno);
-      break;
-    }
-    if (r == 0) break;
-    s = WriteAll(out.get(), std::string_view(buf.data(), static_cast<size_t>(r)));
-  }
-  if (s.ok() && ::fsync(out.get()) != 0) s = IoError("sync artifact", errno);
-  if (!s.ok()) {
-    ::unlinkat(dir.get(), tmp.c_str(), 0);
-    return s;
-  }
+  int fd = ::open(source.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return IoError("open uploaded artifact", errno);
+  KEEL_ASSIGN_OR_RETURN(auto in, RandomAccessFileFromFd(fd, "the uploaded artifact"));
+  KEEL_RETURN_IF_ERROR(PutFrom(base, path, *in));
   ::unlink(source.c_str());
-  return Install(dir.get(), tmp, parent.name);
+  return Status::OK();
 }
 
 Result<std::unique_ptr<RandomAccessFile>> ArtifactStore::Open(std::string_view base,
@@ -260,7 +260,8 @@ Result<std::vector<ArtifactEntry>> ArtifactStore::List(std::string_view base,
   std::vector<ArtifactEntry> out;
   Fd root(::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!root.ok()) return out;
-  std::string joined = clean_base.empty() ? clean : (clean.empty() ? clean_base : clean_base + "/" + clean);
+  std::string joined =
+      clean_base.empty() ? clean : (clean.empty() ? clean_base : clean_base + "/" + clean);
   std::vector<std::string> segments = Segments(joined);
   Result<Fd> dir = WalkDirs(root.get(), segments, segments.size(), false);
   if (!dir.ok()) {
@@ -297,7 +298,8 @@ Status ArtifactStore::Delete(std::string_view base, std::string_view path) {
   if (clean.empty()) return Refused("it names no file");
   Fd root(::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!root.ok()) return Status::NotFound("artifact not found");
-  std::vector<std::string> segments = Segments(clean_base.empty() ? clean : clean_base + "/" + clean);
+  std::vector<std::string> segments =
+      Segments(clean_base.empty() ? clean : clean_base + "/" + clean);
   KEEL_ASSIGN_OR_RETURN(Fd dir, WalkDirs(root.get(), segments, segments.size() - 1, false));
   const std::string& name = segments.back();
   struct stat st;
@@ -308,7 +310,8 @@ Status ArtifactStore::Delete(std::string_view base, std::string_view path) {
     // The directory was reached without following links, so removing the tree by its real
     // path stays inside the root (remove_all does not follow symlinks it meets inside).
     std::error_code ec;
-    std::filesystem::remove_all(root_ + "/" + (clean_base.empty() ? clean : clean_base + "/" + clean), ec);
+    std::filesystem::remove_all(
+        root_ + "/" + (clean_base.empty() ? clean : clean_base + "/" + clean), ec);
     if (ec) return Status::IOError("cannot delete artifacts: " + ec.message());
     return Status::OK();
   }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -13,6 +14,10 @@ namespace keel::tracking {
 
 // One entry of a listing, as MLflow's FileInfo: `path` is relative to the base the listing was
 // made in (the listed directory joined with the entry's name), '/'-separated.
+// The scheme of artifact URIs served by the mlflow-artifacts proxy ("mlflow-artifacts:/1/<run>/
+// artifacts"); the rest of such a URI is a path relative to the artifact root.
+inline constexpr std::string_view kArtifactProxyScheme = "mlflow-artifacts:/";
+
 struct ArtifactEntry {
   std::string path;
   bool is_dir = false;
@@ -49,6 +54,8 @@ class ArtifactStore {
   // `path`, by rename when it is on the same file system, else by copy; `source` is gone after
   // success. Atomic like Put.
   Status PutFile(std::string_view base, std::string_view path, const std::string& source);
+  // Streams the whole of `source` (e.g. a file of another store) into `path`. Atomic like Put.
+  Status PutFrom(std::string_view base, std::string_view path, const RandomAccessFile& source);
   Result<std::string> Get(std::string_view base, std::string_view path) const;
   // Opens a file for streaming reads (large downloads) with the same checks as Get.
   Result<std::unique_ptr<RandomAccessFile>> Open(std::string_view base,
@@ -68,6 +75,10 @@ class ArtifactStore {
     std::string name;
   };
   Result<Parent> OpenParent(std::string_view base, std::string_view path, bool create) const;
+  // Creates `path` from a temporary file in its directory that `write` fills (given the open
+  // descriptor), then syncs it and renames it into place; on error nothing is left behind.
+  Status WriteNew(std::string_view base, std::string_view path,
+                  const std::function<Status(int fd)>& write);
 
   std::string root_;
   ArtifactStoreOptions options_;

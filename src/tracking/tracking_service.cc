@@ -52,7 +52,7 @@ Result<std::string> TrackingService::CreateExperiment(const catalog::Principal& 
     KEEL_ASSIGN_OR_RETURN(rec.id, ExperimentStore::NextId(tx));
     rec.owner_id = caller.id;
     rec.experiment.name = std::string(name);
-    rec.experiment.artifact_location = "mlflow-artifacts:/" + std::to_string(rec.id);
+    rec.experiment.artifact_location = std::string(kArtifactProxyScheme) + std::to_string(rec.id);
     rec.experiment.creation_time = rec.experiment.last_update_time = Now();
     KEEL_RETURN_IF_ERROR(ExperimentStore::Insert(tx, rec));
     for (const KeyValue& t : tags) KEEL_RETURN_IF_ERROR(ExperimentStore::SetTag(tx, rec.id, t.key, t.value));

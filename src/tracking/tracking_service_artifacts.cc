@@ -5,20 +5,14 @@
 
 namespace keel::tracking {
 
-namespace {
-
-constexpr std::string_view kProxyScheme = "mlflow-artifacts:/";
-
-}  // namespace
-
 Result<ArtifactListing> TrackingService::ListRunArtifacts(const catalog::Principal& caller,
                                                           std::string_view run_id,
                                                           std::string_view path) const {
   KEEL_ASSIGN_OR_RETURN(RunInfo run, AuthorizeRun(caller, run_id, PermissionLevel::kCanRead));
-  if (run.artifact_uri.rfind(kProxyScheme, 0) != 0) {
+  if (run.artifact_uri.rfind(kArtifactProxyScheme, 0) != 0) {
     return Status::Internal("run " + run.run_id + " has an artifact URI Keel did not make");
   }
-  std::string base = run.artifact_uri.substr(kProxyScheme.size());
+  std::string base = run.artifact_uri.substr(kArtifactProxyScheme.size());
   ArtifactListing listing;
   listing.root_uri = run.artifact_uri;
   KEEL_ASSIGN_OR_RETURN(listing.files, artifacts_->List(base, path));
@@ -30,14 +24,14 @@ Status TrackingService::UploadRunArtifact(const catalog::Principal& caller,
                                           std::string_view data) {
   KEEL_ASSIGN_OR_RETURN(RunInfo run, AuthorizeRun(caller, run_id, PermissionLevel::kCanEdit));
   KEEL_RETURN_IF_ERROR(internal::RequireActive(run));
-  return artifacts_->Put(run.artifact_uri.substr(kProxyScheme.size()), path, data);
+  return artifacts_->Put(run.artifact_uri.substr(kArtifactProxyScheme.size()), path, data);
 }
 
 Result<std::string> TrackingService::DownloadRunArtifact(const catalog::Principal& caller,
                                                          std::string_view run_id,
                                                          std::string_view path) const {
   KEEL_ASSIGN_OR_RETURN(RunInfo run, AuthorizeRun(caller, run_id, PermissionLevel::kCanRead));
-  return artifacts_->Get(run.artifact_uri.substr(kProxyScheme.size()), path);
+  return artifacts_->Get(run.artifact_uri.substr(kArtifactProxyScheme.size()), path);
 }
 
 Result<std::pair<std::string, std::string>> TrackingService::AuthorizeProxyPath(

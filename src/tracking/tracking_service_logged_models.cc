@@ -20,8 +20,6 @@ using metastore::Transaction;
 
 namespace {
 
-constexpr std::string_view kProxyScheme = "mlflow-artifacts:/";
-
 Status ValidateKeyValues(std::string_view kind, const std::vector<KeyValue>& kvs) {
   for (const KeyValue& kv : kvs) {
     KEEL_RETURN_IF_ERROR(ValidateEntityKey(kind, kv.key));
@@ -361,14 +359,14 @@ Result<ArtifactListing> TrackingService::ListLoggedModelArtifacts(const catalog:
                                                                   std::string_view model_id,
                                                                   std::string_view path) const {
   KEEL_ASSIGN_OR_RETURN(LoggedModel model, GetLoggedModel(caller, model_id));
-  if (model.info.artifact_uri.rfind(kProxyScheme, 0) != 0) {
+  if (model.info.artifact_uri.rfind(kArtifactProxyScheme, 0) != 0) {
     return Status::Internal("logged model " + model.info.model_id +
                             " has an artifact URI Keel did not make");
   }
   ArtifactListing listing;
   listing.root_uri = model.info.artifact_uri;
   KEEL_ASSIGN_OR_RETURN(
-      listing.files, artifacts_->List(model.info.artifact_uri.substr(kProxyScheme.size()), path));
+      listing.files, artifacts_->List(model.info.artifact_uri.substr(kArtifactProxyScheme.size()), path));
   return listing;
 }
 

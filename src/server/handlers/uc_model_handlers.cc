@@ -11,8 +11,6 @@ namespace keel::server::handlers {
 
 namespace {
 
-http::Response Ok(json::Value body) { return http::Response::Json(200, body); }
-
 Result<int64_t> PathVersion(const RequestContext& ctx) {
   return registry::ParseVersionNumber(ctx.PathParam("version"));
 }
@@ -73,11 +71,8 @@ Result<http::Response> UcDeleteModel(Services& s, const RequestContext& ctx) {
 }
 
 Result<http::Response> UcListModelVersions(Services& s, const RequestContext& ctx) {
-  std::string name = ctx.PathParam("full_name");
-  // A validated name cannot break out of the quoted filter value.
-  KEEL_RETURN_IF_ERROR(catalog::SplitFullName(name, 3, "registered model").status());
   registry::SearchRequest req;
-  req.filter = "name = '" + name + "'";
+  req.model_name = ctx.PathParam("full_name");
   KEEL_ASSIGN_OR_RETURN(req.max_results, ctx.QueryInt("max_results", 0));
   req.page_token = ctx.Query("page_token").value_or("");
   KEEL_ASSIGN_OR_RETURN(auto page, s.registry->SearchModelVersions(ctx.caller(), req));
