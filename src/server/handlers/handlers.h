@@ -8,6 +8,9 @@
 
 namespace keel::server::handlers {
 
+// 200 with a JSON body; MLflow answers {} when there is nothing to say.
+http::Response Ok(json::Value body = json::Value::MakeObject());
+
 #define KEEL_HANDLER(name) \
   Result<http::Response> name(Services& services, const RequestContext& ctx)
 

@@ -12,10 +12,6 @@ namespace keel::server::handlers {
 
 namespace {
 
-http::Response Ok(json::Value body = json::Value::MakeObject()) {
-  return http::Response::Json(200, body);
-}
-
 // A version number as MLflow sends it: a string ("3"), or a number from other clients.
 Result<int64_t> ReadVersion(const json::FieldReader& f, std::string_view field) {
   const json::Value* v = f.Get(field);

@@ -1,5 +1,6 @@
 #include "server/handlers/registry_render.h"
 
+#include "catalog/names.h"
 #include "registry/lineage.h"
 #include "server/handlers/render.h"
 
@@ -117,10 +118,12 @@ json::Value RenderRegisteredModelInfo(const registry::RegisteredModel& m) {
 
 json::Value RenderModelVersionInfo(const registry::ModelVersion& v) {
   json::Value out;
-  size_t first = v.model_name.find('.'), second = v.model_name.find('.', first + 1);
-  out.Set("model_name", v.model_name.substr(second + 1));
-  out.Set("catalog_name", v.model_name.substr(0, first));
-  out.Set("schema_name", v.model_name.substr(first + 1, second - first - 1));
+  auto parts = catalog::SplitFullName(v.model_name, 3, "registered model");  // valid when stored
+  if (parts.ok()) {
+    out.Set("model_name", (*parts)[2]);
+    out.Set("catalog_name", (*parts)[0]);
+    out.Set("schema_name", (*parts)[1]);
+  }
   out.Set("version", v.version);
   out.Set("source", v.source);
   if (!v.run_id.empty()) out.Set("run_id", v.run_id);

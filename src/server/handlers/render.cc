@@ -1,8 +1,12 @@
 #include "server/handlers/render.h"
 
+#include "server/handlers/handlers.h"
+
 namespace keel::server::handlers {
 
 using catalog::SecurableType;
+
+http::Response Ok(json::Value body) { return http::Response::Json(200, body); }
 
 json::Value RenderSecurable(const catalog::SecurableInfo& s) {
   json::Value v;

@@ -40,10 +40,6 @@ Result<std::vector<std::string>> StringListParam(const RequestContext& ctx, cons
   return ctx.request().QueryParamAll(field);
 }
 
-http::Response Ok(json::Value body = json::Value::MakeObject()) {
-  return http::Response::Json(200, body);
-}
-
 }  // namespace
 
 // ---- experiments ----------------------------------------------------------------------------
