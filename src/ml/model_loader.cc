@@ -1,6 +1,7 @@
 #include "ml/model_loader.h"
 
 #include "ml/linear/linear_model.h"
+#include "ml/xgboost/xgboost_model.h"
 #include "registry/mlmodel.h"
 
 namespace keel::ml {
@@ -16,14 +17,21 @@ Result<std::unique_ptr<Model>> LoadLinear(FileSystem* fs, const std::string& dir
   return std::unique_ptr<Model>(std::move(model));
 }
 
+Result<std::unique_ptr<Model>> LoadXgboost(FileSystem* fs, const std::string& dir,
+                                           const registry::MlModel& mlmodel) {
+  KEEL_ASSIGN_OR_RETURN(std::unique_ptr<XgboostModel> model, LoadXgboostModel(fs, dir, mlmodel));
+  return std::unique_ptr<Model>(std::move(model));
+}
+
 struct FlavorLoader {
   std::string_view flavor;
   LoadFn load;
 };
 
-// The flavors Keel loads; the xgboost flavor joins here.
+// The flavors Keel loads.
 constexpr FlavorLoader kLoaders[] = {
     {kKeelLinearFlavor, &LoadLinear},
+    {kXgboostFlavor, &LoadXgboost},
 };
 
 const FlavorLoader* FindLoader(std::string_view flavor) {

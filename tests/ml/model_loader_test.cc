@@ -43,7 +43,7 @@ TEST(ModelLoaderTest, AModelWithoutASupportedFlavorIsRefusedNamingTheFlavors) {
   ASSERT_FALSE(model.ok());
   EXPECT_EQ(model.status().code(), ErrorCode::kInvalidParameterValue);
   EXPECT_EQ(model.status().message(),
-            "model has flavors [python_function, sklearn]; Keel can load: keel_linear");
+            "model has flavors [python_function, sklearn]; Keel can load: keel_linear, xgboost");
 }
 
 TEST(ModelLoaderTest, ADirectoryWithoutMlmodelIsNotFound) {

@@ -139,7 +139,7 @@ Result<std::unique_ptr<LinearModel>> LinearModel::Make(LinearModelSpec spec) {
   return std::unique_ptr<LinearModel>(new LinearModel(std::move(spec)));
 }
 
-Result<std::vector<double>> LinearModel::Predict(const batch::RecordBatch& input) const {
+Result<ModelOutput> LinearModel::Score(const batch::RecordBatch& input) const {
   KEEL_ASSIGN_OR_RETURN(FeatureMatrix matrix, ExtractFeatures(input, spec_.features));
   std::vector<double> predictions(static_cast<size_t>(matrix.num_rows), spec_.intercept);
   for (size_t feature_idx = 0; feature_idx < matrix.columns.size(); ++feature_idx) {
@@ -149,10 +149,25 @@ Result<std::vector<double>> LinearModel::Predict(const batch::RecordBatch& input
       predictions[row_idx] += coefficient * column[row_idx];
     }
   }
-  if (spec_.kind == LinearKind::kLogistic) {
-    for (double& p : predictions) p = Sigmoid(p);
+  ModelOutput output;
+  if (spec_.kind == LinearKind::kLinear) {
+    output.values = std::move(predictions);
+    return output;
   }
-  return predictions;
+  output.num_classes = 2;
+  output.values.resize(predictions.size() * 2);
+  for (size_t row_idx = 0; row_idx < predictions.size(); ++row_idx) {
+    double p = Sigmoid(predictions[row_idx]);
+    output.values[row_idx * 2] = 1.0 - p;
+    output.values[row_idx * 2 + 1] = p;
+  }
+  return output;
+}
+
+const std::vector<std::string>& LinearModel::classes() const {
+  static const std::vector<std::string> kNone;
+  static const std::vector<std::string> kBinary = {"0", "1"};
+  return spec_.kind == LinearKind::kLogistic ? kBinary : kNone;
 }
 
 Status SaveLinearModel(FileSystem* fs, const std::string& dir, const LinearModelSpec& spec,

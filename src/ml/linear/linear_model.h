@@ -52,8 +52,9 @@ class LinearModel : public Model {
   // Errors: those of ValidateLinearModelSpec.
   static Result<std::unique_ptr<LinearModel>> Make(LinearModelSpec spec);
 
-  Result<std::vector<double>> Predict(const batch::RecordBatch& input) const override;
+  Result<ModelOutput> Score(const batch::RecordBatch& input) const override;
   const std::vector<std::string>& feature_names() const override { return spec_.features; }
+  const std::vector<std::string>& classes() const override;
   std::string_view flavor() const override { return kKeelLinearFlavor; }
 
   const LinearModelSpec& spec() const { return spec_; }
