@@ -7,6 +7,7 @@
 #include "common/json.h"
 #include "common/random.h"
 #include "ml/feature_matrix.h"
+#include "ml/model_files.h"
 
 namespace keel::ml {
 
@@ -26,6 +27,12 @@ std::string SerializeSpec(const LinearModelSpec& spec) {
   for (double c : spec.coefficients) coefficients.Append(c);
   doc.Set("coefficients", std::move(coefficients));
   doc.Set("intercept", spec.intercept);
+  if (spec.encoding) doc.Set("encoding", spec.encoding->ToJson());
+  if (!spec.classes.empty()) {
+    json::Value classes = json::Value::MakeArray();
+    for (const std::string& c : spec.classes) classes.Append(c);
+    doc.Set("classes", std::move(classes));
+  }
   return doc.Dump(/*pretty=*/true) + "\n";
 }
 
@@ -62,6 +69,10 @@ Result<LinearModelSpec> ParseSpec(std::string_view text) {
   KEEL_ASSIGN_OR_RETURN(auto intercept, fields.OptionalDouble("intercept"));
   if (!intercept) return Status::InvalidArgument("missing required field 'intercept'");
   spec.intercept = *intercept;
+  if (const json::Value* encoding = fields.Get("encoding")) {
+    KEEL_ASSIGN_OR_RETURN(spec.encoding, FeatureEncoding::FromJson(*encoding));
+  }
+  KEEL_ASSIGN_OR_RETURN(spec.classes, fields.StringList("classes"));
   KEEL_RETURN_IF_ERROR(ValidateLinearModelSpec(spec));
   return spec;
 }
@@ -87,12 +98,6 @@ double Sigmoid(double z) {
   if (z >= 0) return 1.0 / (1.0 + std::exp(-z));
   double e = std::exp(z);
   return e / (1.0 + e);
-}
-
-// A file name that stays inside the model directory.
-bool IsPlainFileName(std::string_view name) {
-  return !name.empty() && name != "." && name != ".." && name.find('/') == std::string_view::npos &&
-         name.find('\0') == std::string_view::npos;
 }
 
 }  // namespace
@@ -131,7 +136,17 @@ Status ValidateLinearModelSpec(const LinearModelSpec& spec) {
   if (!std::isfinite(spec.intercept)) {
     return Status::InvalidArgument("the intercept is not a finite number");
   }
+  if (spec.encoding && spec.encoding->OneHotNames() != spec.features) {
+    return Status::InvalidArgument("the features do not match the encoding's columns");
+  }
+  if (!spec.classes.empty() && (spec.kind != LinearKind::kLogistic || spec.classes.size() != 2)) {
+    return Status::InvalidArgument("classes must name the two classes of a logistic model");
+  }
   return Status::OK();
+}
+
+LinearModel::LinearModel(LinearModelSpec spec) : spec_(std::move(spec)) {
+  input_names_ = spec_.encoding ? spec_.encoding->names() : spec_.features;
 }
 
 Result<std::unique_ptr<LinearModel>> LinearModel::Make(LinearModelSpec spec) {
@@ -140,7 +155,13 @@ Result<std::unique_ptr<LinearModel>> LinearModel::Make(LinearModelSpec spec) {
 }
 
 Result<ModelOutput> LinearModel::Score(const batch::RecordBatch& input) const {
-  KEEL_ASSIGN_OR_RETURN(FeatureMatrix matrix, ExtractFeatures(input, spec_.features));
+  FeatureMatrix matrix;
+  if (spec_.encoding) {
+    matrix.num_rows = input.num_rows;
+    KEEL_ASSIGN_OR_RETURN(matrix.columns, spec_.encoding->EncodeOneHot(input));
+  } else {
+    KEEL_ASSIGN_OR_RETURN(matrix, ExtractFeatures(input, spec_.features));
+  }
   std::vector<double> predictions(static_cast<size_t>(matrix.num_rows), spec_.intercept);
   for (size_t feature_idx = 0; feature_idx < matrix.columns.size(); ++feature_idx) {
     double coefficient = spec_.coefficients[feature_idx];
@@ -167,7 +188,8 @@ Result<ModelOutput> LinearModel::Score(const batch::RecordBatch& input) const {
 const std::vector<std::string>& LinearModel::classes() const {
   static const std::vector<std::string> kNone;
   static const std::vector<std::string> kBinary = {"0", "1"};
-  return spec_.kind == LinearKind::kLogistic ? kBinary : kNone;
+  if (spec_.kind != LinearKind::kLogistic) return kNone;
+  return spec_.classes.empty() ? kBinary : spec_.classes;
 }
 
 Status SaveLinearModel(FileSystem* fs, const std::string& dir, const LinearModelSpec& spec,
@@ -193,7 +215,8 @@ Status SaveLinearModel(FileSystem* fs, const std::string& dir, const LinearModel
   mlmodel.flavors.Set(kKeelLinearFlavor, std::move(keel_flavor));
   mlmodel.flavors.Set("python_function", std::move(pyfunc_flavor));
   if (!mlmodel.signature) {
-    mlmodel.signature = registry::ModelSignature{InputsSignature(spec.features),
+    mlmodel.signature = registry::ModelSignature{
+        spec.encoding ? spec.encoding->SignatureInputs() : InputsSignature(spec.features),
                                                  std::string(kOutputsSignature), std::nullopt};
   }
   if (!mlmodel.utc_time_created) {
@@ -224,17 +247,7 @@ Result<std::unique_ptr<LinearModel>> LoadLinearModel(FileSystem* fs, const std::
     file_name = model_path->as_string();
   }
   const std::string path = JoinPath(dir, file_name);
-  KEEL_ASSIGN_OR_RETURN(bool exists, fs->Exists(path));
-  if (!exists) {
-    return Status::Corruption("model file " + path + " named by the MLmodel file is missing");
-  }
-  KEEL_ASSIGN_OR_RETURN(uint64_t size, fs->FileSize(path));
-  if (size > kMaxLinearModelFileBytes) {
-    return Status::Corruption("model file " + path + " is " + std::to_string(size) +
-                              " bytes, over the limit of " +
-                              std::to_string(kMaxLinearModelFileBytes));
-  }
-  KEEL_ASSIGN_OR_RETURN(std::string text, fs->ReadFile(path));
+  KEEL_ASSIGN_OR_RETURN(std::string text, ReadModelFile(fs, path, kMaxLinearModelFileBytes));
   auto spec = ParseSpec(text);
   if (!spec.ok()) {
     return Status::Corruption("model file " + path + " is corrupt: " + spec.status().message());

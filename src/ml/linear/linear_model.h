@@ -8,6 +8,7 @@
 
 #include "common/fs/file_system.h"
 #include "common/result.h"
+#include "ml/feature_encoding.h"
 #include "ml/model.h"
 #include "registry/mlmodel.h"
 
@@ -40,10 +41,18 @@ struct LinearModelSpec {
   std::vector<std::string> features;
   std::vector<double> coefficients;  // one per feature, same order
   double intercept = 0;
+  // Set when Keel trained the model on table columns (ml/train/): `features` are then the
+  // encoding's one-hot names (FeatureEncoding::OneHotNames) and Score reads the raw columns
+  // through it (missing numbers filled, categories one-hot). Unset (hand-written model.json):
+  // `features` are numeric input columns.
+  std::optional<FeatureEncoding> encoding;
+  // kLogistic: the labels of class 0 and class 1; empty means "0" and "1".
+  std::vector<std::string> classes;
 };
 
 // Checks that there is at least one feature, names are non-empty and unique, and there is one
-// finite coefficient per feature and a finite intercept. Error: kInvalidParameterValue.
+// finite coefficient per feature and a finite intercept; with an encoding, that the features
+// are its one-hot names; classes empty or two. Error: kInvalidParameterValue.
 Status ValidateLinearModelSpec(const LinearModelSpec& spec);
 
 // A loaded linear or logistic model. Immutable; thread-safe.
@@ -53,15 +62,17 @@ class LinearModel : public Model {
   static Result<std::unique_ptr<LinearModel>> Make(LinearModelSpec spec);
 
   Result<ModelOutput> Score(const batch::RecordBatch& input) const override;
-  const std::vector<std::string>& feature_names() const override { return spec_.features; }
+  // The input columns: the encoding's raw columns, else spec().features.
+  const std::vector<std::string>& feature_names() const override { return input_names_; }
   const std::vector<std::string>& classes() const override;
   std::string_view flavor() const override { return kKeelLinearFlavor; }
 
   const LinearModelSpec& spec() const { return spec_; }
 
  private:
-  explicit LinearModel(LinearModelSpec spec) : spec_(std::move(spec)) {}
+  explicit LinearModel(LinearModelSpec spec);
   LinearModelSpec spec_;
+  std::vector<std::string> input_names_;
 };
 
 // Saves `spec` as an MLflow model directory `dir` (created when missing): model.json first, then

@@ -6,6 +6,7 @@
 #include "common/clock.h"
 #include "common/json.h"
 #include "common/random.h"
+#include "ml/model_files.h"
 #include "ml/xgboost/xgboost_internal.h"
 
 namespace keel::ml {
@@ -84,24 +85,6 @@ std::string Yaml(std::initializer_list<std::string_view> lines) {
   std::string out;
   for (std::string_view line : lines) out += std::string(line) + "\n";
   return out;
-}
-
-Result<std::string> ReadModelFile(FileSystem* fs, const std::string& path, uint64_t limit) {
-  KEEL_ASSIGN_OR_RETURN(bool exists, fs->Exists(path));
-  if (!exists) {
-    return Status::Corruption("model file " + path + " named by the MLmodel file is missing");
-  }
-  KEEL_ASSIGN_OR_RETURN(uint64_t size, fs->FileSize(path));
-  if (size > limit) {
-    return Status::Corruption("model file " + path + " is " + std::to_string(size) +
-                              " bytes, over the limit of " + std::to_string(limit));
-  }
-  return fs->ReadFile(path);
-}
-
-bool IsPlainFileName(std::string_view name) {
-  return !name.empty() && name != "." && name != ".." && name.find('/') == std::string_view::npos &&
-         name.find('\0') == std::string_view::npos;
 }
 
 // The encoding of a model MLflow saved (no keel_features.json): every feature numeric, named
