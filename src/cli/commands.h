@@ -29,6 +29,13 @@ int RunExperimentsCommand(Args& args, std::ostream& out, std::ostream& err);
 int RunRunsCommand(Args& args, std::ostream& out, std::ostream& err);
 int RunArtifactsCommand(Args& args, std::ostream& out, std::ostream& err);
 int RunModelsCommand(Args& args, std::ostream& out, std::ostream& err);
+int RunTrainCommand(Args& args, std::ostream& out, std::ostream& err);
+int RunTuneCommand(Args& args, std::ostream& out, std::ostream& err);
+int RunEvaluateCommand(Args& args, std::ostream& out, std::ostream& err);
+int RunProfileCommand(Args& args, std::ostream& out, std::ostream& err);
+int RunAutomlCommand(Args& args, std::ostream& out, std::ostream& err);
+int RunPredictCommand(Args& args, std::ostream& out, std::ostream& err);
+int RunSampleDataCommand(Args& args, std::ostream& out, std::ostream& err);
 
 // Runs `keel <words...>` (what main does; tests call it in-process).
 int RunKeel(const std::vector<std::string>& words, std::ostream& out, std::ostream& err);

@@ -28,6 +28,13 @@ constexpr CommandEntry kCommands[] = {
     {"runs", RunRunsCommand, "search|get|compare runs: keel runs search EXP_ID --filter F"},
     {"artifacts", RunArtifactsCommand, "list|download|upload artifacts of a run"},
     {"models", RunModelsCommand, "create|list|describe|register|alias|lineage|... registry"},
+    {"sample-data", RunSampleDataCommand, "churn|rent --table T: write generated sample rows"},
+    {"profile", RunProfileCommand, "profile TABLE: column statistics, logged as JSON and HTML"},
+    {"automl", RunAutomlCommand, "automl TABLE --target COL --problem P: baselines and search"},
+    {"train", RunTrainCommand, "train SPEC.yaml: train, evaluate and log a model (xgboost|linear)"},
+    {"tune", RunTuneCommand, "tune SPEC.yaml: hyperparameter search, trials as child runs"},
+    {"evaluate", RunEvaluateCommand, "evaluate MODEL_URI TABLE: metrics, slices, baseline"},
+    {"predict", RunPredictCommand, "predict MODEL_URI TABLE --output TABLE: batch scoring"},
     {"parquet", RunParquetCommand, "schema|meta|cat FILE: inspect Parquet files"},
     {"delta", RunDeltaCommand, "describe|cat|history PATH: inspect Delta tables"},
 };

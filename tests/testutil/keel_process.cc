@@ -125,6 +125,7 @@ Result<ProcessResult> RunProcess(const std::string& binary, const std::vector<st
   posix_spawn_file_actions_adddup2(&actions, in_read.get(), 0);
   posix_spawn_file_actions_adddup2(&actions, out_write.get(), 1);
   posix_spawn_file_actions_adddup2(&actions, err_write.get(), 2);
+  if (!options.cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, options.cwd.c_str());
   Result<pid_t> pid = Spawn(binary, args, options.env, &actions);
   posix_spawn_file_actions_destroy(&actions);
   if (!pid.ok()) return pid.status();

@@ -29,6 +29,8 @@ struct RunOptions {
   int64_t timeout_millis = kDefaultTimeoutMillis;
   // Written to the child's stdin, which is then closed.
   std::string stdin_text;
+  // The child's working directory; empty: the parent's. (The binary path must then be absolute.)
+  std::string cwd;
 };
 
 // Runs `binary args...` in its own process group and waits for it, capturing stdout and
