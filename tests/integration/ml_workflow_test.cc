@@ -116,6 +116,8 @@ TEST_F(MlWorkflowTest, FromSampleDataToARegisteredModelWithLineage) {
   EXPECT_EQ(automl_model.rfind("runs:/", 0), 0u) << automl_model;
   json::Value automl_run = RunJson({"runs", "get", automl.Find("run_id")->as_string()});
   EXPECT_EQ(Tag(automl_run, "keel.best_run_id"), automl.Find("best")->Find("run_id")->as_string());
+  // customer_id is unique per row: a key, not a feature.
+  EXPECT_EQ(Param(automl_run, "excluded_identifier_columns"), "customer_id");
   testutil::ProcessResult report =
       Run({"artifacts", "list", automl.Find("run_id")->as_string(), "profile"});
   EXPECT_NE(report.stdout_text.find("profile/profile.html"), std::string::npos)

@@ -26,6 +26,17 @@ Result<SearchSpace> XgboostSpace() {
   return SearchSpace::FromJson(*doc);
 }
 
+// A column whose every value differs (an integer or string key such as customer_id) says
+// nothing a model can generalise from; AutoML leaves it out.
+bool IsIdentifierLike(const ColumnProfile& column, int64_t num_rows) {
+  bool key_type = column.type == "long" || column.type == "int" || column.type == "string";
+  // An approximate count (HyperLogLog, about 1% error) counts when it is within 2% of the rows.
+  bool all_distinct = column.distinct_approximate
+                          ? static_cast<double>(column.distinct) >= 0.98 * static_cast<double>(num_rows)
+                          : column.distinct == num_rows;
+  return key_type && num_rows >= 50 && column.nulls == 0 && all_distinct;
+}
+
 double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -52,9 +63,27 @@ Result<AutomlResult> RunAutoml(const MlContext& ctx, const AutomlRequest& reques
   spec.experiment =
       request.experiment.empty() ? "/Shared/keel-automl-" + request.table : request.experiment;
   KEEL_ASSIGN_OR_RETURN(bool maximize, MetricDirection(spec.EffectiveMetric(), spec.problem));
-  KEEL_ASSIGN_OR_RETURN(PreparedData data, PrepareData(ctx, spec));
+  // 1. The profile: what the data looks like (logged next to the models trained on it), and
+  // which columns are identifiers to leave out of the features.
+  delta::TimeTravel at;
+  at.version = request.version;
+  KEEL_ASSIGN_OR_RETURN(catalog::TableRows rows, ctx.tables->Read(ctx.caller, spec.table, {}, at));
+  ProfileOptions profile_options;
+  profile_options.label_column = spec.label;
+  KEEL_ASSIGN_OR_RETURN(TableProfile profile, ProfileBatch(rows.rows, profile_options));
+  std::vector<std::string> excluded;
+  for (const ColumnProfile& column : profile.columns) {
+    if (column.name == spec.label) continue;
+    if (IsIdentifierLike(column, profile.num_rows)) {
+      excluded.push_back(column.name);
+    } else {
+      spec.features.push_back(column.name);
+    }
+  }
   // Pin the table version, so every trial and the best re-training read the same rows.
-  spec.version = data.input.version;
+  spec.version = rows.version;
+  rows = {};
+  KEEL_ASSIGN_OR_RETURN(PreparedData data, PrepareData(ctx, spec));
 
   KEEL_ASSIGN_OR_RETURN(
       auto summary_run,
@@ -72,19 +101,11 @@ Result<AutomlResult> RunAutoml(const MlContext& ctx, const AutomlRequest& reques
                                 {"timeout_seconds", json::Value(request.timeout_seconds).Dump()},
                                 {"max_trials", std::to_string(request.max_trials)}}));
     KEEL_RETURN_IF_ERROR(summary_run->LogInput(data.input, "training"));
-
-    // 1. The profile: what the data looks like, next to the models trained on it.
-    {
-      KEEL_ASSIGN_OR_RETURN(catalog::TableRows rows,
-                            ctx.tables->Read(ctx.caller, spec.table, {},
-                                             delta::TimeTravel{.version = data.input.version}));
-      ProfileOptions options;
-      options.label_column = spec.label;
-      KEEL_ASSIGN_OR_RETURN(TableProfile profile, ProfileBatch(rows.rows, options));
-      KEEL_RETURN_IF_ERROR(LogProfileArtifacts(
-          profile, spec.table + " version " + std::to_string(data.input.version),
-          summary_run.get()));
-    }
+    std::string excluded_text;
+    for (const std::string& name : excluded) excluded_text += (excluded_text.empty() ? "" : ",") + name;
+    KEEL_RETURN_IF_ERROR(summary_run->LogParams({{"excluded_identifier_columns", excluded_text}}));
+    KEEL_RETURN_IF_ERROR(LogProfileArtifacts(
+        profile, spec.table + " version " + std::to_string(data.input.version), summary_run.get()));
 
     struct Candidate {
       Algorithm algorithm;

@@ -40,7 +40,9 @@ struct AutomlResult {
 };
 
 // Steps, all in runs of one experiment:
-//  1. profiles the table (profile/profile.json and profile.html on the summary run);
+//  1. profiles the table (profile/profile.json and profile.html on the summary run) and leaves
+//     identifier-like columns (integers or strings with a distinct value per row) out of the
+//     features;
 //  2. trains the linear baseline (regression or two classes) as a child run;
 //  3. searches XGBoost hyperparameters with TPE (depth, learning rate, rounds, sampling,
 //     regularisation; early stopping on the validation rows) until the time or trial budget is

@@ -64,12 +64,6 @@ std::string KeyPart(std::string_view text) {
   return out.empty() ? "_" : out;
 }
 
-json::Value MetricObject(const MetricList& metrics) {
-  json::Value out = json::Value::MakeObject();
-  for (const auto& [key, value] : metrics) out.Set(key, value);
-  return out;
-}
-
 }  // namespace
 
 Result<EvaluateResult> EvaluateModel(const MlContext& ctx, const EvaluateRequest& request) {
