@@ -7,7 +7,8 @@ namespace keel::cli {
 Args::Args(std::vector<std::string> words) : words_(std::move(words)), taken_(words_.size()) {}
 
 Result<std::optional<std::string>> Args::Flag(std::string_view name) {
-  std::string dashed = "--" + std::string(name);
+  // One-letter names are short flags: Flag("t") takes `-t VALUE`.
+  std::string dashed = (name.size() == 1 ? "-" : "--") + std::string(name);
   std::string prefix = dashed + "=";
   for (size_t i = 0; i < words_.size(); ++i) {
     if (taken_[i]) continue;

@@ -17,7 +17,8 @@ class Args {
  public:
   explicit Args(std::vector<std::string> words);
 
-  // The value of `--name`, removing it from the words. Error when the flag has no value.
+  // The value of `--name` (`-n` for a one-letter name), removing it from the words. Error when
+  // the flag has no value.
   Result<std::optional<std::string>> Flag(std::string_view name);
   // Like Flag, with a default.
   Result<std::string> FlagOr(std::string_view name, std::string_view fallback);

@@ -16,6 +16,9 @@ using CommandFn = int (*)(Args& args, std::ostream& out, std::ostream& err);
 // One per area, each in its own <area>_command.cc.
 int RunInitCommand(Args& args, std::ostream& out, std::ostream& err);
 int RunServerCommand(Args& args, std::ostream& out, std::ostream& err);
+int RunJobsCommand(Args& args, std::ostream& out, std::ostream& err);
+int RunTaskValuesCommand(Args& args, std::ostream& out, std::ostream& err);
+int RunBundleCommand(Args& args, std::ostream& out, std::ostream& err);
 int RunCatalogsCommand(Args& args, std::ostream& out, std::ostream& err);
 int RunSchemasCommand(Args& args, std::ostream& out, std::ostream& err);
 int RunVolumesCommand(Args& args, std::ostream& out, std::ostream& err);

@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "cli/commands.h"
+#include "cli/job_runtime.h"
 #include "cli/output.h"
 #include "cli/workspace.h"
 #include "ml/sample/sample_data.h"
@@ -94,6 +95,24 @@ json::Value TrainJson(const ml::TrainResult& r) {
   out.Set("test_metrics", Metrics(r.test_metrics));
   if (r.registered_version) out.Set("registered_version", *r.registered_version);
   return out;
+}
+
+// What a `keel train` job task hands to later tasks: the run, the model URI (the registered
+// version when there is one), the table version, and test metrics as test_<name>.
+json::Value TrainTaskValues(const ml::TrainResult& r, const std::string& register_as) {
+  json::Value v = json::Value::MakeObject();
+  v.Set("run_id", r.run_id);
+  v.Set("table_version", r.table_version);
+  if (r.registered_version) {
+    v.Set("model_uri", "models:/" + register_as + "/" + std::to_string(*r.registered_version));
+    v.Set("registered_version", *r.registered_version);
+  } else {
+    v.Set("model_uri", r.model_uri);
+  }
+  for (const auto& [key, value] : r.test_metrics) {
+    v.Set(key.rfind("test_", 0) == 0 ? key : "test_" + key, value);
+  }
+  return v;
 }
 
 void PrintTrain(std::ostream& out, const ml::TrainResult& r, const std::string& register_as) {
@@ -185,6 +204,7 @@ int RunTrainCommand(Args& args, std::ostream& out, std::ostream& err) {
     KEEL_RETURN_IF_ERROR(args.Finish());
     ml::MlContext ctx = Context(s, "keel train");
     KEEL_ASSIGN_OR_RETURN(ml::TrainResult r, ml::Train(ctx, spec));
+    PublishTaskValues(s, TrainTaskValues(r, spec.register_as), err);
     if (s.format == OutputFormat::kJson) {
       PrintValue(out, s.format, TrainJson(r));
     } else {

@@ -35,6 +35,9 @@ constexpr CommandEntry kCommands[] = {
     {"tune", RunTuneCommand, "tune SPEC.yaml: hyperparameter search, trials as child runs"},
     {"evaluate", RunEvaluateCommand, "evaluate MODEL_URI TABLE: metrics, slices, baseline"},
     {"predict", RunPredictCommand, "predict MODEL_URI TABLE --output TABLE: batch scoring"},
+    {"jobs", RunJobsCommand, "create|list|get|run-now|runs ...: multi-task jobs and their runs"},
+    {"task-values", RunTaskValuesCommand, "set KEY JSON | get --task T KEY: values between tasks"},
+    {"bundle", RunBundleCommand, "validate|deploy|run|destroy -t TARGET: jobs as code (keel.yml)"},
     {"parquet", RunParquetCommand, "schema|meta|cat FILE: inspect Parquet files"},
     {"delta", RunDeltaCommand, "describe|cat|history PATH: inspect Delta tables"},
 };

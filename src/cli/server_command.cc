@@ -5,9 +5,11 @@
 #include <ostream>
 
 #include "cli/commands.h"
+#include "cli/job_runtime.h"
 #include "cli/output.h"
 #include "cli/workspace.h"
 #include "common/log.h"
+#include "jobs/schedule/scheduler.h"
 #include "server/api_server.h"
 
 namespace keel::cli {
@@ -19,7 +21,9 @@ int RunServerCommand(Args& args, std::ostream& out, std::ostream& err) {
   Result<std::string> host = args.FlagOr("host", ws->config.host);
   Result<std::optional<int64_t>> port = args.IntFlag("port");
   Result<std::optional<int64_t>> workers = args.IntFlag("workers");
-  for (const Status* s : {&host.status(), &port.status(), &workers.status()}) {
+  Result<std::optional<int64_t>> tick = args.IntFlag("scheduler-tick-ms");
+  bool no_scheduler = args.BoolFlag("no-scheduler");
+  for (const Status* s : {&host.status(), &port.status(), &workers.status(), &tick.status()}) {
     if (!s->ok()) return PrintError(err, *s);
   }
   if (Status s = args.Finish(); !s.ok()) return PrintError(err, s);
@@ -45,9 +49,22 @@ int RunServerCommand(Args& args, std::ostream& out, std::ostream& err) {
   services.tracking = ws->tracking.get();
   services.tables = ws->tables.get();
   services.registry = ws->registry.get();
+  services.jobs = ws->jobs.get();
   server::ApiServer api(services, options);
   if (Status s = api.Start(); !s.ok()) return PrintError(err, s);
-  out << "keel server listening on http://" << options.host << ":" << api.port() << std::endl;
+
+  // The scheduler and executor of job runs: tasks reach this server as their tracking URI.
+  std::string url = "http://" + options.host + ":" + std::to_string(api.port());
+  Result<JobRuntime> runtime = MakeJobRuntime(*ws, url);
+  if (!runtime.ok()) return PrintError(err, runtime.status());
+  jobs::SchedulerOptions scheduler_options;
+  if (*tick) scheduler_options.tick_millis = std::max<int64_t>(10, **tick);
+  jobs::Scheduler scheduler(ws->jobs.get(), runtime->executor.get(), ws->tables.get(),
+                            scheduler_options);
+  if (!no_scheduler) {
+    scheduler.Start();
+  }
+  out << "keel server listening on " << url << std::endl;
   KEEL_LOG(kInfo) << "serving workspace " << ws->config.home << " on " << options.host << ":"
                   << api.port();
 
@@ -55,6 +72,8 @@ int RunServerCommand(Args& args, std::ostream& out, std::ostream& err) {
   sigwait(&signals, &sig);
   KEEL_LOG(kInfo) << "received " << (sig == SIGTERM ? "SIGTERM" : "SIGINT")
                   << "; finishing in-flight requests";
+  scheduler.Stop();
+  runtime->notifier->Flush();
   api.Shutdown();
   KEEL_LOG(kInfo) << "server stopped";
   return 0;

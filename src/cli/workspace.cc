@@ -30,6 +30,9 @@ Result<Workspace> Workspace::Open(Args& args, bool allow_uninitialised) {
   ws.tables = std::make_unique<catalog::TableService>(ws.catalog.get(), fs);
   ws.registry = std::make_unique<registry::RegistryService>(ws.db.get(), ws.catalog.get(),
                                                             ws.tracking.get(), fs);
+  jobs::JobServiceOptions job_options;
+  job_options.log_root = home + "/jobs/logs";
+  ws.jobs = std::make_unique<jobs::JobService>(ws.db.get(), ws.catalog.get(), job_options);
   return ws;
 }
 

@@ -8,6 +8,7 @@
 #include "cli/args.h"
 #include "cli/output.h"
 #include "common/config.h"
+#include "jobs/job_service.h"
 #include "metastore/database.h"
 #include "registry/registry_service.h"
 #include "tracking/tracking_service.h"
@@ -24,6 +25,7 @@ struct Workspace {
   std::unique_ptr<tracking::TrackingService> tracking;
   std::unique_ptr<catalog::TableService> tables;
   std::unique_ptr<registry::RegistryService> registry;
+  std::unique_ptr<jobs::JobService> jobs;
 
   // Takes --home from `args`. The workspace must have been made by `keel init` unless
   // `allow_uninitialised` (only init itself).

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <exception>
 #include <istream>
+#include <map>
 #include <streambuf>
 #include <unordered_map>
 #include <vector>
@@ -146,10 +147,13 @@ bool QuotedScalarIsClosed(std::string_view text, size_t pos) {
   return false;
 }
 
+using Locations = std::map<std::string, std::pair<int, int>>;
+
 class TreeBuilder : public YAML::EventHandler {
  public:
-  TreeBuilder(std::string_view text, const ParseOptions& options)
-      : text_(text), options_(options) {}
+  // Records the position of every node in *locations when it is not null.
+  TreeBuilder(std::string_view text, const ParseOptions& options, Locations* locations)
+      : text_(text), options_(options), locations_(locations) {}
 
   json::Value TakeRoot() { return std::move(root_); }
 
@@ -158,6 +162,7 @@ class TreeBuilder : public YAML::EventHandler {
 
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     if (ExpectingKey()) throw BuildError{mark, "a mapping key is null; keys must be scalars"};
+    Locate(mark);
     Complete(json::Value(), anchor, mark);
   }
 
@@ -174,6 +179,7 @@ class TreeBuilder : public YAML::EventHandler {
                                  std::to_string(options_.max_alias_nodes) + " nodes"};
     }
     if (stack_.size() + m.depth > options_.max_depth) throw DepthError(mark);
+    Locate(mark);  // the copied nodes have no places of their own
     Complete(it->second, YAML::NullAnchor, mark);
   }
 
@@ -187,7 +193,9 @@ class TreeBuilder : public YAML::EventHandler {
       SetKey(value, mark);
       return;
     }
-    Complete(ScalarValue(mark, tag, value), anchor, mark);
+    json::Value scalar = ScalarValue(mark, tag, value);
+    Locate(mark);
+    Complete(std::move(scalar), anchor, mark);
   }
 
   void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
@@ -210,6 +218,7 @@ class TreeBuilder : public YAML::EventHandler {
     bool has_key = false;
     std::string key;
     YAML::Mark key_mark;
+    std::string path;  // JSON path of this node; kept only when recording locations
   };
 
   BuildError DepthError(const YAML::Mark& mark) const {
@@ -255,7 +264,33 @@ class TreeBuilder : public YAML::EventHandler {
       throw BuildError{mark, "unsupported tag '" + tag + "'"};
     }
     if (stack_.size() >= options_.max_depth) throw DepthError(mark);
-    stack_.push_back(Frame{std::move(value), mark, anchor});
+    Frame frame;
+    frame.path = Locate(mark);
+    frame.value = std::move(value);
+    frame.mark = mark;
+    frame.anchor = anchor;
+    stack_.push_back(std::move(frame));
+  }
+
+  // Returns the JSON path of the node starting at `mark` and records where it is: a mapping
+  // member at its key (where an editor should point, and on the key's line even when the value
+  // starts on the next), any other node at its own first character. REQUIRES: the node's key,
+  // if any, has been set. Returns "" when not recording.
+  std::string Locate(const YAML::Mark& mark) {
+    if (locations_ == nullptr) return std::string();
+    std::string path;
+    YAML::Mark where = mark;
+    if (!stack_.empty()) {
+      const Frame& parent = stack_.back();
+      if (parent.value.is_array()) {
+        path = parent.path + "[" + std::to_string(parent.value.size()) + "]";
+      } else {
+        path = parent.path.empty() ? parent.key : parent.path + "." + parent.key;
+        where = parent.key_mark;
+      }
+    }
+    if (where.line >= 0) (*locations_)[path] = {where.line + 1, where.column + 1};
+    return path;
   }
 
   void Close() {
@@ -282,6 +317,7 @@ class TreeBuilder : public YAML::EventHandler {
 
   std::string_view text_;
   const ParseOptions& options_;
+  Locations* locations_;  // not owned; may be null
   std::vector<Frame> stack_;
   std::unordered_map<YAML::anchor_t, json::Value> anchors_;
   size_t alias_nodes_ = 0;
@@ -307,9 +343,9 @@ class SecondDocumentGuard : public YAML::EventHandler {
   void OnMapEnd() override {}
 };
 
-}  // namespace
-
-Result<json::Value> Parse(std::string_view text, const ParseOptions& options) {
+// Parse and ParseWithLocations: one code path, so both accept and refuse the same documents.
+Result<json::Value> ParseDocument(std::string_view text, const ParseOptions& options,
+                                  Locations* locations) {
   if (text.size() > options.max_input_bytes) {
     return Status::InvalidArgument("YAML document of " + std::to_string(text.size()) +
                                    " bytes exceeds the limit of " +
@@ -322,7 +358,7 @@ Result<json::Value> Parse(std::string_view text, const ParseOptions& options) {
     ViewStreamBuf buf(text);
     std::istream in(&buf);
     YAML::Parser parser(in);
-    TreeBuilder builder(text, options);
+    TreeBuilder builder(text, options, locations);
     if (!parser.HandleNextDocument(builder)) return json::Value();
     SecondDocumentGuard guard;
     if (parser.HandleNextDocument(guard)) {
@@ -338,6 +374,18 @@ Result<json::Value> Parse(std::string_view text, const ParseOptions& options) {
   } catch (...) {
     return Status::InvalidArgument("invalid YAML: the parser failed");
   }
+}
+
+}  // namespace
+
+Result<json::Value> Parse(std::string_view text, const ParseOptions& options) {
+  return ParseDocument(text, options, nullptr);
+}
+
+Result<Located> ParseWithLocations(std::string_view text, const ParseOptions& options) {
+  Located located;
+  KEEL_ASSIGN_OR_RETURN(located.value, ParseDocument(text, options, &located.locations));
+  return located;
 }
 
 }  // namespace keel::yaml

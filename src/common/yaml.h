@@ -1,8 +1,10 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "common/json.h"
 #include "common/result.h"
@@ -38,6 +40,20 @@ struct ParseOptions {
 // used as indentation, unclosed quotes, invalid bytes, a second document, unsupported tags) and
 // for input over the size or depth limits. Never throws.
 Result<json::Value> Parse(std::string_view text, const ParseOptions& options = {});
+
+// A document with where each of its nodes is, for messages that point into the file.
+struct Located {
+  json::Value value;
+  // The 1-based line and column (counting bytes) of each node by JSON path: "" is the root,
+  // members join keys with '.' and elements add "[i]" ("tasks[2].depends_on[0].task_key"). A
+  // mapping member is placed at its key, any other node at its first character. Nodes copied by
+  // an alias have no entries of their own (the alias has one). Keys holding '.' or '[' make
+  // paths ambiguous; a caller looking a path up may fall back to its nearest ancestor.
+  std::map<std::string, std::pair<int, int>> locations;
+};
+
+// Parse, also recording where each node is. Accepts and refuses exactly what Parse does.
+Result<Located> ParseWithLocations(std::string_view text, const ParseOptions& options = {});
 
 struct EmitOptions {
   // Writes the members of every object sorted by key (byte order, which for UTF-8 is code point

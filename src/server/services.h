@@ -3,6 +3,10 @@
 #include "catalog/catalog_service.h"
 #include "catalog/table_service.h"
 #include "registry/registry_service.h"
+
+namespace keel::jobs {
+class JobService;
+}  // namespace keel::jobs
 #include "tracking/tracking_service.h"
 
 namespace keel::server {
@@ -14,6 +18,7 @@ struct Services {
   tracking::TrackingService* tracking = nullptr;
   catalog::TableService* tables = nullptr;
   registry::RegistryService* registry = nullptr;
+  jobs::JobService* jobs = nullptr;       // null: the jobs API answers NOT_IMPLEMENTED
 };
 
 }  // namespace keel::server

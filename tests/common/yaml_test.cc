@@ -5,6 +5,8 @@
 #include <cmath>
 #include <random>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace keel::yaml {
 namespace {
@@ -403,6 +405,88 @@ TEST(YamlTest, SurvivesTruncationsOfARealDocument) {
     auto v = Parse(doc.substr(0, n));  // ok or an error, never a crash
     if (!v.ok()) {
       EXPECT_EQ(v.status().code(), ErrorCode::kInvalidParameterValue);
+    }
+  }
+}
+
+// ---- ParseWithLocations ------------------------------------------------------------------
+
+std::pair<int, int> LocationOf(const Located& doc, const std::string& path) {
+  auto it = doc.locations.find(path);
+  EXPECT_NE(it, doc.locations.end()) << "no location for '" << path << "'";
+  return it == doc.locations.end() ? std::pair<int, int>{0, 0} : it->second;
+}
+
+TEST(YamlLocationsTest, PlacesMembersAtTheirKeysAndElementsAtTheirStart) {
+  auto doc = ParseWithLocations(
+      "name: x\n"
+      "tasks:\n"
+      "  - task_key: train\n"
+      "  - task_key: deploy\n"
+      "    depends_on:\n"
+      "      - task_key: trian\n");
+  ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+  EXPECT_EQ(LocationOf(*doc, ""), std::make_pair(1, 1));
+  EXPECT_EQ(LocationOf(*doc, "name"), std::make_pair(1, 1));
+  EXPECT_EQ(LocationOf(*doc, "tasks"), std::make_pair(2, 1));  // the value starts on line 3
+  EXPECT_EQ(LocationOf(*doc, "tasks[0]"), std::make_pair(3, 5));
+  EXPECT_EQ(LocationOf(*doc, "tasks[1].task_key"), std::make_pair(4, 5));
+  EXPECT_EQ(LocationOf(*doc, "tasks[1].depends_on"), std::make_pair(5, 5));
+  EXPECT_EQ(LocationOf(*doc, "tasks[1].depends_on[0].task_key"), std::make_pair(6, 9));
+  EXPECT_EQ(doc->locations.size(), 10u);
+}
+
+TEST(YamlLocationsTest, LocatesNodesInsideFlowCollections) {
+  auto doc = ParseWithLocations("a: {b: [x, \"y\"], c: null}\n");
+  ASSERT_TRUE(doc.ok());
+  EXPECT_EQ(LocationOf(*doc, "a.b"), std::make_pair(1, 5));
+  EXPECT_EQ(LocationOf(*doc, "a.b[0]"), std::make_pair(1, 9));
+  EXPECT_EQ(LocationOf(*doc, "a.b[1]"), std::make_pair(1, 12));
+  EXPECT_EQ(LocationOf(*doc, "a.c"), std::make_pair(1, 18));
+}
+
+TEST(YamlLocationsTest, NamesElementsOfATopLevelSequenceByIndexAlone) {
+  auto doc = ParseWithLocations("- 1\n- [2, 3]\n");
+  ASSERT_TRUE(doc.ok());
+  EXPECT_EQ(LocationOf(*doc, "[1]"), std::make_pair(2, 3));
+  EXPECT_EQ(LocationOf(*doc, "[1][1]"), std::make_pair(2, 7));
+}
+
+TEST(YamlLocationsTest, LocatesAnAliasButNotTheNodesItCopies) {
+  auto doc = ParseWithLocations("a: &x {b: 1}\nc: *x\n");
+  ASSERT_TRUE(doc.ok());
+  EXPECT_EQ(doc->value.Dump(), R"({"a":{"b":1},"c":{"b":1}})");
+  EXPECT_EQ(LocationOf(*doc, "a.b"), std::make_pair(1, 8));
+  EXPECT_EQ(LocationOf(*doc, "c"), std::make_pair(2, 1));
+  EXPECT_EQ(doc->locations.count("c.b"), 0u);
+}
+
+TEST(YamlLocationsTest, CountsColumnsAfterAByteOrderMarkFromOne) {
+  auto doc = ParseWithLocations("\xEF\xBB\xBFk: v\n");
+  ASSERT_TRUE(doc.ok());
+  EXPECT_EQ(LocationOf(*doc, "k"), std::make_pair(1, 1));
+}
+
+TEST(YamlLocationsTest, AnEmptyDocumentIsNullWithNoLocations) {
+  auto doc = ParseWithLocations("# nothing\n");
+  ASSERT_TRUE(doc.ok());
+  EXPECT_TRUE(doc->value.is_null());
+  EXPECT_TRUE(doc->locations.empty());
+}
+
+TEST(YamlLocationsTest, AcceptsAndRefusesExactlyWhatParseDoes) {
+  const std::vector<std::string> docs = {
+      "a: 1\nb: [x, {c: ~}]\n", "x: &a [1]\ny: *a\n", "k: !!int 12\n", "a: 1\na: 2\n",
+      "a: 'open\n", "a:\n\t- 1\n", "--- 1\n--- 2\n", "k: !custom v\n", "[1, 2",
+      std::string(70, '[') + std::string(70, ']')};
+  for (const std::string& text : docs) {
+    auto plain = Parse(text);
+    auto located = ParseWithLocations(text);
+    ASSERT_EQ(plain.ok(), located.ok()) << text;
+    if (plain.ok()) {
+      EXPECT_EQ(*plain, located->value) << text;
+    } else {
+      EXPECT_EQ(plain.status().message(), located.status().message()) << text;
     }
   }
 }

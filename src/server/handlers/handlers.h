@@ -72,6 +72,27 @@ KEEL_HANDLER(ListTokens);
 KEEL_HANDLER(DeleteToken);
 KEEL_HANDLER(CreateTokenOnBehalfOf);
 
+// job_handlers.cc (Jobs 2.1: /api/2.1/jobs/..., /api/2.0/permissions/jobs/..., and Keel's
+// /api/2.0/keel/jobs/... for task values and webhook deliveries)
+KEEL_HANDLER(JobsCreate);
+KEEL_HANDLER(JobsGet);
+KEEL_HANDLER(JobsList);
+KEEL_HANDLER(JobsUpdate);
+KEEL_HANDLER(JobsReset);
+KEEL_HANDLER(JobsDelete);
+KEEL_HANDLER(JobsRunNow);
+KEEL_HANDLER(JobsRunsGet);
+KEEL_HANDLER(JobsRunsList);
+KEEL_HANDLER(JobsRunsCancel);
+KEEL_HANDLER(JobsRunsCancelAll);
+KEEL_HANDLER(JobsRunsRepair);
+KEEL_HANDLER(JobsRunsGetOutput);
+KEEL_HANDLER(JobPermissionsGet);
+KEEL_HANDLER(JobPermissionsUpdate);
+KEEL_HANDLER(TaskValuesSet);
+KEEL_HANDLER(TaskValuesGet);
+KEEL_HANDLER(WebhookDeliveriesList);
+
 // uc_model_handlers.cc (Unity Catalog: /api/2.1/unity-catalog/models/...)
 KEEL_HANDLER(UcCreateModel);
 KEEL_HANDLER(UcListModels);
