@@ -15,6 +15,7 @@
 #include <set>
 #include <sstream>
 
+#include "catalog/token_store.h"
 #include "common/log.h"
 #include "jobs/notify/webhook_notifier.h"
 #include "jobs/references.h"
@@ -159,18 +160,37 @@ class RunExecutor::RunLoop {
     const TaskSpec* spec = nullptr;
     TaskRun row;
     std::optional<ChildProcess> proc;
-    int64_t deadline = 0;  // steady millis; 0 = none
-    int64_t retry_at = 0;  // steady millis, while WAITING_FOR_RETRY
+    int64_t deadline = 0;                 // steady millis; 0 = none
+    int64_t retry_at = 0;                 // steady millis, while WAITING_FOR_RETRY
+    std::optional<ProcessSpec> to_spawn;  // RUNNING, waiting for its row to be committed
   };
 
   int64_t Now() const { return service_->options().clock->NowMillis(); }
-  Status SaveTask(const TaskRun& t) {
-    return service_->db()->Write([&](Transaction& tx) { return JobStore::UpdateTaskRun(tx, t); });
+  // Task state changes are queued and committed together: once per turn of the loop, and
+  // always before a process starts (so a task can set values at once) or the run ends. One
+  // transaction then covers a task's end and its dependents' start.
+  void SaveTask(const TaskRun& t) { pending_[t.task_run_id] = t; }
+  Status Flush(bool with_run = false) {
+    if (pending_.empty() && !with_run) return Status::OK();
+    Status s = service_->db()->Write([&](Transaction& tx) -> Status {
+      for (const auto& [id, t] : pending_) KEEL_RETURN_IF_ERROR(JobStore::UpdateTaskRun(tx, t));
+      if (with_run) {
+        KEEL_RETURN_IF_ERROR(JobStore::UpdateRunState(tx, run_));
+        // The run's token dies with it, in the same transaction.
+        if (!token_id_.empty())
+          KEEL_RETURN_IF_ERROR(catalog::TokenStore::Revoke(tx, token_id_, Now()));
+      }
+      return Status::OK();
+    });
+    if (s.ok()) {
+      pending_.clear();
+    } else {
+      KEEL_LOG(kWarning) << "run " << run_id_ << ": cannot record task states: " << s.message();
+    }
+    return s;
   }
-  Status SaveRun() {
-    return service_->db()->Write(
-        [&](Transaction& tx) { return JobStore::UpdateRunState(tx, run_); });
-  }
+  // Commits the queued RUNNING rows, then starts their processes.
+  void SpawnQueued();
   Status Prepare();
   bool StartReadyTasks();
   void Launch(Live& live);
@@ -194,6 +214,7 @@ class RunExecutor::RunLoop {
   std::string token_;
   std::string token_id_;
   int64_t last_cancel_check_ = 0;
+  std::map<int64_t, TaskRun> pending_;  // task run id -> state to commit
 };
 
 Status RunExecutor::RunLoop::Prepare() {
@@ -240,7 +261,7 @@ Result<JobRun> RunExecutor::RunLoop::Run() {
     run_.state_message =
         "cannot act as run_as principal '" + run_.run_as + "': " + token.status().message();
     run_.end_time = Now();
-    KEEL_RETURN_IF_ERROR(SaveRun());
+    KEEL_RETURN_IF_ERROR(Flush(/*with_run=*/true));
     if (opt_.notifier)
       opt_.notifier->Notify("on_failure", run_, run_.settings.webhook_notifications.on_failure);
     return run_;
@@ -278,6 +299,8 @@ Result<JobRun> RunExecutor::RunLoop::Run() {
       if (!IsFinal(live.row.life_cycle)) active = true;
     }
     if (!active) break;
+    Status flushed = Flush();  // what this turn changed, before waiting
+    (void)flushed;
     WaitForSomething();
     // Reap, time out and retry.
     const int64_t now = SteadyMillis();
@@ -303,6 +326,7 @@ Result<JobRun> RunExecutor::RunLoop::Run() {
         Launch(live);
       }
     }
+    SpawnQueued();
   }
   Finish(canceled, timed_out, end_message);
   return run_;
@@ -364,15 +388,42 @@ bool RunExecutor::RunLoop::StartReadyTasks() {
       live.row.result = decision.skip_result;
       live.row.state_message = decision.message;
       live.row.end_time = Now();
-      Status s = SaveTask(live.row);
-      if (!s.ok()) {
-        KEEL_LOG(kWarning) << "run " << run_id_ << ": " << s.message();
-      }
+      SaveTask(live.row);
       continue;
     }
     Launch(live);
   }
+  SpawnQueued();
   return changed;
+}
+
+void RunExecutor::RunLoop::SpawnQueued() {
+  bool any = false;
+  for (auto& [key, live] : tasks_) any = any || live.to_spawn.has_value();
+  if (!any) return;
+  Status flushed = Flush();
+  for (auto& [key, live] : tasks_) {
+    if (!live.to_spawn) continue;
+    ProcessSpec spec = std::move(*live.to_spawn);
+    live.to_spawn.reset();
+    if (!flushed.ok()) {
+      EndTask(live, ResultState::kFailed, "cannot record the task's start: " + flushed.message(),
+              true);
+      continue;
+    }
+    auto proc = ChildProcess::Start(spec);
+    if (!proc.ok()) {
+      EndTask(live, ResultState::kFailed, proc.status().message(), true);
+      continue;
+    }
+    live.row.pid = proc->pgid();
+    // The process group, for a runner that recovers this run after a crash.
+    std::ofstream(live.row.log_dir + "/pgid") << live.row.pid << "\n";
+    live.proc = std::move(*proc);
+    if (live.spec->timeout_seconds > 0) {
+      live.deadline = SteadyMillis() + live.spec->timeout_seconds * 1000;
+    }
+  }
 }
 
 Result<std::string> RunExecutor::RunLoop::Resolve(const Reference& ref, const Live& live) {
@@ -610,21 +661,10 @@ void RunExecutor::RunLoop::Launch(Live& live) {
     EndTask(live, ResultState::kFailed, spec_or.status().message(), false);
     return;
   }
-  // RUNNING is committed before the process starts, so it can set task values at once.
-  Status saved = SaveTask(live.row);
-  if (!saved.ok()) {
-    KEEL_LOG(kWarning) << "run " << run_id_ << ": " << saved.message();
-  }
-  auto proc = ChildProcess::Start(*spec_or);
-  if (!proc.ok()) {
-    EndTask(live, ResultState::kFailed, proc.status().message(), true);
-    return;
-  }
-  live.row.pid = proc->pgid();
-  // The process group, for a runner that recovers this run after a crash.
-  std::ofstream(live.row.log_dir + "/pgid") << live.row.pid << "\n";
-  live.proc = std::move(*proc);
-  if (spec.timeout_seconds > 0) live.deadline = SteadyMillis() + spec.timeout_seconds * 1000;
+  // RUNNING is committed before the process starts (SpawnQueued), so it can set task values
+  // at once.
+  SaveTask(live.row);
+  live.to_spawn = std::move(*spec_or);
 }
 
 void RunExecutor::RunLoop::EndTask(Live& live, ResultState result, std::string message,
@@ -649,10 +689,7 @@ void RunExecutor::RunLoop::EndTask(Live& live, ResultState result, std::string m
     });
     (void)s;
   }
-  Status s = SaveTask(live.row);
-  if (!s.ok()) {
-    KEEL_LOG(kWarning) << "run " << run_id_ << ": " << s.message();
-  }
+  SaveTask(live.row);
   live.proc.reset();
   int32_t max_retries =
       live.spec->max_retries < 0 ? opt_.unlimited_retries_cap : live.spec->max_retries;
@@ -691,8 +728,7 @@ void RunExecutor::RunLoop::KillRunning(ResultState result, const std::string& me
       live.row.result = result;
       live.row.state_message = message;
       live.row.end_time = Now();
-      Status s = SaveTask(live.row);
-      (void)s;
+      SaveTask(live.row);
     }
   }
 }
@@ -704,8 +740,7 @@ void RunExecutor::RunLoop::SkipPending(ResultState result, const std::string& me
     live.row.result = result;
     live.row.state_message = message;
     live.row.end_time = Now();
-    Status s = SaveTask(live.row);
-    (void)s;
+    SaveTask(live.row);
   }
 }
 
@@ -729,11 +764,8 @@ void RunExecutor::RunLoop::Finish(bool canceled, bool timed_out, const std::stri
     }
     run_.state_message = failed.empty() ? "" : "task(s) failed: " + failed;
   }
-  Status s = SaveRun();
-  if (!s.ok()) {
-    KEEL_LOG(kWarning) << "run " << run_id_ << ": cannot record its end: " << s.message();
-  }
-  if (!token_id_.empty()) {
+  // The tasks' last states, the run's end and the token's revocation: one transaction.
+  if (!Flush(/*with_run=*/true).ok() && !token_id_.empty()) {
     Status r = service_->catalog()->RevokeToken(JobsSystemPrincipal(), token_id_);
     if (!r.ok()) {
       KEEL_LOG(kWarning) << "run " << run_id_ << ": cannot revoke its token: " << r.message();

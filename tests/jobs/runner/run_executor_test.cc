@@ -418,6 +418,36 @@ TEST_F(RunExecutorTest, RecoveryEndsARunWhoseTaskDiedWithTheRunner) {
   EXPECT_EQ(Execute(*run_id).result, ResultState::kSuccess);
 }
 
+TEST_F(RunExecutorTest, ARunJobTaskRunsAnotherJobAndEndsAsItEnds) {
+  int64_t child = Create(R"(
+name: child
+parameters: [{name: msg, default: x}]
+tasks:
+  - task_key: c
+    command_task: {command: [sh, -c, 'echo "$0" > child_ran; test "$0" != fail', '{{job.parameters.msg}}']}
+)");
+  int64_t parent = Create(
+      "name: parent\nparameters: [{name: msg, default: hello}]\ntasks:\n"
+      "  - task_key: call\n"
+      "    run_job_task: {job_id: " +
+      std::to_string(child) + ", job_parameters: {msg: '{{job.parameters.msg}}'}}\n");
+  JobRun run = RunToEnd(parent);
+  EXPECT_EQ(run.result, ResultState::kSuccess) << Task(run, "call").state_message;
+  EXPECT_EQ(ReadFile(work_ + "/child_ran"), "hello\n");
+  int64_t child_run = Task(run, "call").child_run_id;
+  ASSERT_GT(child_run, 0);
+  auto started = jobs_->GetRun(admin_, child_run);
+  ASSERT_TRUE(started.ok());
+  EXPECT_EQ(started->job_id, child);
+  EXPECT_EQ(started->parent_run_id, run.run_id);
+  EXPECT_EQ(started->trigger_type, "RUN_JOB_TASK");
+  EXPECT_EQ(started->result, ResultState::kSuccess);
+
+  JobRun failed = RunToEnd(parent, {{"msg", "fail"}});
+  EXPECT_EQ(Task(failed, "call").result, ResultState::kFailed);
+  EXPECT_EQ(jobs_->GetRun(admin_, Task(failed, "call").child_run_id)->result, ResultState::kFailed);
+}
+
 TEST_F(RunExecutorTest, MaxConcurrentRunsKeepsExtraRunsQueued) {
   int64_t job = Create(
       "name: one-at-a-time\nmax_concurrent_runs: 1\ntasks: [{task_key: a, command_task: {command: "
