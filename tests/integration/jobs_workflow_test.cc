@@ -330,5 +330,55 @@ tasks:
   EXPECT_NE(bad.stderr_text.find(" -> "), std::string::npos) << bad.stderr_text;
 }
 
+TEST_F(JobsWorkflowTest, BuiltInTasksTrainEvaluateAndPredict) {
+  ASSERT_EQ(Keel({"schemas", "create", "dev.churn"}).exit_code, 0);
+  ASSERT_EQ(Keel({"sample-data", "churn", "--rows", "600", "--seed", "3", "--table",
+                  "dev.churn.customers"})
+                .exit_code,
+            0);
+  std::ofstream(work_ + "/churn.yaml") << R"(table: dev.churn.customers
+label: churned
+features: [tenure_months, plan, monthly_charges, support_calls]
+problem: classification
+algorithm: linear
+split: {train: 0.7, validation: 0.15, test: 0.15, seed: 1}
+experiment: /Shared/job-churn
+)";
+  std::string spec = work_ + "/pipeline.yml";
+  std::ofstream(spec) << R"(name: pipeline
+tasks:
+  - task_key: train
+    train_task: {spec: )" + work_ + R"(/churn.yaml, register: dev.churn.model}
+  - task_key: evaluate
+    depends_on: [{task_key: train}]
+    evaluate_task:
+      model_uri: '{{tasks.train.values.model_uri}}'
+      table: dev.churn.customers
+      slices: [plan]
+      baseline_uri: '{{tasks.train.values.model_uri}}'
+  - task_key: predict
+    depends_on: [{task_key: evaluate}]
+    predict_task: {model_uri: '{{tasks.train.values.model_uri}}', table: dev.churn.customers, output: dev.churn.scores}
+)";
+  testutil::ProcessResult created = Keel({"jobs", "create", spec});
+  ASSERT_EQ(created.exit_code, 0) << created.stderr_text;
+  std::string job_id = created.stdout_text.substr(0, created.stdout_text.find('\n'));
+  testutil::ProcessResult run = Keel({"jobs", "run-now", job_id, "--output", "json"});
+  auto doc = json::Parse(run.stdout_text);
+  ASSERT_TRUE(doc.ok()) << run.stdout_text << run.stderr_text;
+  EXPECT_EQ(Result(*doc), "SUCCESS") << doc->Dump();
+  EXPECT_EQ(run.exit_code, 0);
+  int64_t train_task = Task(*doc, "train").Find("run_id")->as_int();
+  json::Value output = json::Parse(
+      Keel({"jobs", "runs", "output", std::to_string(train_task), "--output", "json"}).stdout_text)
+      .value_or(json::Value::MakeObject());
+  const json::Value* values = output.Find("task_values");
+  ASSERT_NE(values, nullptr) << output.Dump();
+  EXPECT_EQ(values->Find("model_uri")->as_string(), "models:/dev.churn.model/1");
+  EXPECT_NE(values->Find("test_roc_auc"), nullptr) << values->Dump();
+  testutil::ProcessResult scores = Keel({"tables", "describe", "dev.churn.scores"});
+  EXPECT_EQ(scores.exit_code, 0) << scores.stderr_text;
+}
+
 }  // namespace
 }  // namespace keel::integration

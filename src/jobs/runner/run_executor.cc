@@ -105,6 +105,16 @@ const std::vector<std::string>& BuiltinPositionals(const std::string& kind) {
   return it == kPositionals.end() ? kNone : it->second;
 }
 
+// The CLI flag of a built-in task parameter: `slices` is `--slice` (repeated), `baseline_uri`
+// is `--baseline`; the others are the name with dashes.
+std::string BuiltinFlagName(const std::string& name) {
+  if (name == "slices") return "slice";
+  if (name == "baseline_uri") return "baseline";
+  std::string flag = name;
+  std::replace(flag.begin(), flag.end(), '_', '-');
+  return flag;
+}
+
 }  // namespace
 
 std::string CurrentRunnerId() {
@@ -513,8 +523,7 @@ Result<ProcessSpec> RunExecutor::RunLoop::BuildProcess(Live& live) {
         params.erase(it);
       }
       for (const auto& [name, value] : params) {
-        std::string flag = "--" + name;
-        std::replace(flag.begin(), flag.end(), '_', '-');
+        std::string flag = "--" + BuiltinFlagName(name);
         std::vector<std::string> values;
         if (value.is_array()) {
           for (const json::Value& e : value.as_array()) values.push_back(ValueText(e));
