@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <utility>
 
@@ -475,7 +477,20 @@ struct TimeZone::Data : ZoneTable {
 };
 
 Result<TimeZone> TimeZone::Load(std::string_view name) {
-  return LoadFrom(name, kDefaultZoneinfoDir);
+  // Zones are immutable once loaded, and the scheduler asks for the same few on every tick:
+  // the system's zones are read once per process (as the C library does). Failures are not
+  // cached, so a zone installed later is found.
+  static std::mutex mu;
+  static std::map<std::string, TimeZone, std::less<>> cache;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    auto it = cache.find(name);
+    if (it != cache.end()) return it->second;
+  }
+  KEEL_ASSIGN_OR_RETURN(TimeZone zone, LoadFrom(name, kDefaultZoneinfoDir));
+  std::lock_guard<std::mutex> lock(mu);
+  if (cache.size() < 1024) cache.emplace(std::string(name), zone);
+  return zone;
 }
 
 Result<TimeZone> TimeZone::LoadFrom(std::string_view name, const std::string& zoneinfo_dir) {

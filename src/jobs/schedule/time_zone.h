@@ -17,7 +17,8 @@ class TimeZone {
  public:
   // "UTC", "Europe/Berlin", "America/New_York", ... Names are validated (no "..", no leading
   // "/", only [A-Za-z0-9_+-/]) before any file is opened. Errors: kInvalidParameterValue naming
-  // the zone for unknown names or a corrupt file.
+  // the zone for unknown names or a corrupt file. Zones loaded successfully are kept for the
+  // life of the process.
   static Result<TimeZone> Load(std::string_view name);
   // The same, with the zoneinfo directory given (tests).
   static Result<TimeZone> LoadFrom(std::string_view name, const std::string& zoneinfo_dir);
