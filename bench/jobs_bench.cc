@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_util.h"
 #include "catalog/catalog_service.h"
 #include "common/fs/file_system.h"
 #include "jobs/job_service.h"
@@ -31,29 +32,14 @@ extern char** environ;
 
 using namespace keel;
 using BenchClock = std::chrono::steady_clock;
+using bench::Check;
+using bench::Median;
+using bench::Must;
 
 namespace {
 
-void Check(const Status& s, const char* what) {
-  if (!s.ok()) {
-    std::fprintf(stderr, "%s: %s\n", what, s.ToString().c_str());
-    std::exit(1);
-  }
-}
-
-template <typename T>
-T Must(Result<T> r, const char* what) {
-  Check(r.status(), what);
-  return std::move(r).value();
-}
-
 double Millis(BenchClock::duration d) {
   return std::chrono::duration<double, std::milli>(d).count();
-}
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
 }
 
 pid_t SpawnTrue() {

@@ -40,6 +40,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_util.h"
 #include "ml/feature_encoding.h"
 #include "ml/xgboost/xgboost_model.h"
 #include "storage/batch/column_ops.h"
@@ -48,6 +49,9 @@
 
 using namespace keel;
 using BenchClock = std::chrono::steady_clock;
+using bench::Check;
+using bench::Must;
+using bench::Median;
 
 namespace {
 
@@ -60,19 +64,6 @@ constexpr const char* kDefaultScript = "bench/ml_bench_xgboost.py";
 
 double Seconds(BenchClock::time_point start) {
   return std::chrono::duration<double>(BenchClock::now() - start).count();
-}
-
-void Check(const Status& s, const char* what) {
-  if (!s.ok()) {
-    std::fprintf(stderr, "%s: %s\n", what, s.ToString().c_str());
-    std::exit(1);
-  }
-}
-
-template <typename T>
-T Must(Result<T> r, const char* what) {
-  Check(r.status(), what);
-  return std::move(r).value();
 }
 
 void XgbCheck(int rc, const char* what) {
@@ -88,11 +79,6 @@ double CpuNow() {
   timespec ts;
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
 }
 
 // Data generation ------------------------------------------------------------------------------

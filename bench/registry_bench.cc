@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_util.h"
 #include "catalog/catalog_service.h"
 #include "common/fs/file_system.h"
 #include "metastore/migrations/migration.h"
@@ -23,21 +24,10 @@
 
 using namespace keel;
 using BenchClock = std::chrono::steady_clock;
+using bench::Check;
+using bench::Must;
 
 namespace {
-
-void Check(const Status& s, const char* what) {
-  if (!s.ok()) {
-    std::fprintf(stderr, "%s: %s\n", what, s.ToString().c_str());
-    std::exit(1);
-  }
-}
-
-template <typename T>
-T Must(Result<T> r, const char* what) {
-  Check(r.status(), what);
-  return std::move(r).value();
-}
 
 double Micros(BenchClock::duration d) {
   return std::chrono::duration<double, std::micro>(d).count();

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_util.h"
 #include "catalog/catalog_service.h"
 #include "common/json.h"
 #include "common/log.h"
@@ -25,18 +26,12 @@
 
 using namespace keel;
 using BenchClock = std::chrono::steady_clock;
+using bench::Check;
 
 namespace {
 
 double Seconds(BenchClock::time_point start) {
   return std::chrono::duration<double>(BenchClock::now() - start).count();
-}
-
-void Check(const Status& s, const char* what) {
-  if (!s.ok()) {
-    std::fprintf(stderr, "%s: %s\n", what, s.ToString().c_str());
-    std::exit(1);
-  }
 }
 
 struct Env {

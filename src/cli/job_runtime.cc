@@ -5,7 +5,6 @@
 
 #include <climits>
 #include <cstdlib>
-#include <fstream>
 
 #include "common/fs/file_system.h"
 #include "common/random.h"
@@ -54,22 +53,19 @@ void PublishTaskValues(Session& s, const json::Value& values, std::ostream& err)
 
 Result<std::string> WebhookSecret(const std::string& home) {
   const std::string path = home + "/webhook_secret";
-  {
-    std::ifstream in(path);
-    std::string secret;
-    if (in >> secret && !secret.empty()) return secret;
-  }
-  KEEL_ASSIGN_OR_RETURN(std::string random, SecureRandomBytes(32));
-  std::string secret = HexEncode(random);
   FileSystem* fs = FileSystem::Default();
-  // Put-if-absent, so two processes making it at once agree on one secret.
-  Status written = fs->PutIfAbsent(path, secret + "\n");
-  if (!written.ok() && written.code() != ErrorCode::kResourceAlreadyExists) return written;
-  chmod(path.c_str(), 0600);
-  std::ifstream in(path);
-  std::string stored;
-  if (!(in >> stored) || stored.empty()) return Status::IOError("cannot read " + path);
-  return stored;
+  KEEL_ASSIGN_OR_RETURN(bool exists, fs->Exists(path));
+  if (!exists) {
+    KEEL_ASSIGN_OR_RETURN(std::string random, SecureRandomBytes(32));
+    // Put-if-absent, so two processes making it at once agree on one secret.
+    Status written = fs->PutIfAbsent(path, HexEncode(random) + "\n");
+    if (!written.ok() && written.code() != ErrorCode::kResourceAlreadyExists) return written;
+    chmod(path.c_str(), 0600);
+  }
+  KEEL_ASSIGN_OR_RETURN(std::string secret, fs->ReadFile(path));
+  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+  if (secret.empty()) return Status::Corruption(path + " is empty; delete it to make a new one");
+  return secret;
 }
 
 Result<JobRuntime> MakeJobRuntime(Workspace& ws, const std::string& server_url) {

@@ -219,16 +219,7 @@ Status RunsVerb(Session& s, Args& args, std::ostream& out, int* exit_code) {
     KEEL_RETURN_IF_ERROR(args.Finish());
     KEEL_ASSIGN_OR_RETURN(auto deliveries, js.ListDeliveries(s.caller, run_id));
     json::Value list = json::Value::MakeArray();
-    for (const jobs::WebhookDelivery& d : deliveries) {
-      json::Value v = json::Value::MakeObject();
-      v.Set("event", d.event);
-      v.Set("url", d.url);
-      v.Set("attempts", d.attempts);
-      v.Set("status_code", d.status_code);
-      v.Set("outcome", d.outcome);
-      v.Set("error", d.error);
-      list.Append(v);
-    }
+    for (const jobs::WebhookDelivery& d : deliveries) list.Append(d.ToJson());
     PrintValue(out, s.format, list, {"event", "url", "attempts", "status_code", "outcome"});
     return Status::OK();
   }

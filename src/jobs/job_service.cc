@@ -17,6 +17,16 @@ constexpr int64_t kMaxListLimit = 10000;
 
 }  // namespace
 
+Result<JobSpec> ParseStoredSettings(std::string_view settings_json, std::string_view what) {
+  auto parsed = json::Parse(settings_json);
+  auto spec = parsed.ok() ? ParseJobSpec(*parsed) : Result<JobSpec>(parsed.status());
+  if (!spec.ok()) {
+    return Status::Corruption(std::string(what) +
+                              " has settings this version cannot read: " + spec.status().message());
+  }
+  return spec;
+}
+
 Principal JobsSystemPrincipal() {
   Principal p;
   p.id = "";
@@ -46,15 +56,6 @@ PermissionLevel JobService::LevelIn(Transaction& tx, const Principal& caller,
   return best;
 }
 
-PermissionLevel JobService::LevelFor(const Principal& caller, const JobRecord& job) const {
-  PermissionLevel level = PermissionLevel::kNone;
-  Status s = db_->Read([&](Transaction& tx) -> Status {
-    level = LevelIn(tx, caller, job);
-    return Status::OK();
-  });
-  return s.ok() ? level : PermissionLevel::kNone;
-}
-
 Result<JobRecord> JobService::RequireJob(Transaction& tx, const Principal& caller, int64_t job_id,
                                          PermissionLevel needed, std::string_view action) const {
   KEEL_ASSIGN_OR_RETURN(auto job, JobStore::GetJob(tx, job_id));
@@ -75,17 +76,6 @@ Result<JobRecord> JobService::RequireJob(Transaction& tx, const Principal& calle
         std::string(PermissionLevelName(have)) + "); ask its owner to grant it");
   }
   return *job;
-}
-
-Result<std::string> JobService::PrincipalName(std::string_view id) const {
-  if (id.empty()) return std::string();
-  std::string name;
-  KEEL_RETURN_IF_ERROR(db_->Read([&](Transaction& tx) -> Status {
-    KEEL_ASSIGN_OR_RETURN(auto p, PrincipalStore::FindById(tx, id));
-    name = p ? p->name : std::string(id);
-    return Status::OK();
-  }));
-  return name;
 }
 
 Result<std::string> JobService::ResolveRunAs(const Principal& caller, const JobSpec& spec) const {
@@ -188,9 +178,8 @@ Result<std::vector<JobInfo>> JobService::ListBundleJobs(const Principal& caller,
                                                         std::string_view prefix) const {
   std::vector<JobInfo> out;
   KEEL_RETURN_IF_ERROR(db_->Read([&](Transaction& tx) -> Status {
-    KEEL_ASSIGN_OR_RETURN(auto all, JobStore::ListAllJobs(tx));
-    for (const JobRecord& rec : all) {
-      if (rec.bundle_key.compare(0, prefix.size(), prefix) != 0) continue;
+    KEEL_ASSIGN_OR_RETURN(auto deployed, JobStore::ListJobsByBundlePrefix(tx, prefix));
+    for (const JobRecord& rec : deployed) {
       if (LevelIn(tx, caller, rec) == PermissionLevel::kNone) continue;
       KEEL_ASSIGN_OR_RETURN(JobInfo info, LoadJob(tx, rec));
       out.push_back(std::move(info));
@@ -257,18 +246,15 @@ Status JobService::UpdateJob(const Principal& caller, int64_t job_id,
   for (const std::string& field : fields_to_remove) {
     if (field.rfind("tasks/", 0) == 0) {
       std::string key = field.substr(6);
-      json::Value* tasks = const_cast<json::Value*>(merged.Find("tasks"));
       bool found = false;
-      if (tasks && tasks->is_array()) {
-        auto& arr = tasks->as_array();
-        for (auto it = arr.begin(); it != arr.end(); ++it) {
-          const json::Value* k = it->Find("task_key");
-          if (k && k->is_string() && k->as_string() == key) {
-            arr.erase(it);
-            found = true;
-            break;
-          }
-        }
+      if (merged.Find("tasks") && merged["tasks"].is_array()) {
+        auto& tasks = merged["tasks"].as_array();
+        auto it = std::find_if(tasks.begin(), tasks.end(), [&](const json::Value& t) {
+          const json::Value* k = t.Find("task_key");
+          return k && k->is_string() && k->as_string() == key;
+        });
+        found = it != tasks.end();
+        if (found) tasks.erase(it);
       }
       if (!found) return Status::InvalidArgument("fields_to_remove: no task '" + key + "'");
     } else if (!merged.Erase(field)) {

@@ -97,7 +97,8 @@ class JobService {
   // Sets each principal's level (NONE removes it). Needs CAN_MANAGE.
   Status SetPermissions(const catalog::Principal& caller, int64_t job_id,
                         const std::vector<JobPermission>& changes);
-  PermissionLevel LevelFor(const catalog::Principal& caller, const JobRecord& job) const;
+  // The caller's level on `job` (admins: CAN_MANAGE; the owner: IS_OWNER; else the best grant
+  // to the caller or one of its groups).
   PermissionLevel LevelIn(metastore::Transaction& tx, const catalog::Principal& caller,
                           const JobRecord& job) const;
 
@@ -147,12 +148,15 @@ class JobService {
                                int64_t job_id, PermissionLevel needed,
                                std::string_view action) const;
   Result<std::string> ResolveRunAs(const catalog::Principal& caller, const JobSpec& spec) const;
-  Result<std::string> PrincipalName(std::string_view id) const;
 
   metastore::Database* db_;
   catalog::CatalogService* catalog_;
   JobServiceOptions options_;
 };
+
+// Settings as the metastore keeps them (JobSpec::ToJson) parsed back; kCorruption naming
+// `what` ("job 3", "run 42") when they cannot be read.
+Result<JobSpec> ParseStoredSettings(std::string_view settings_json, std::string_view what);
 
 // The platform itself acting: the scheduler and executors use it to mint task tokens. Never
 // built from a request.

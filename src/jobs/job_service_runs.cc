@@ -1,9 +1,9 @@
 // JobService: runs, repair, output and task values.
 #include <algorithm>
-#include <fstream>
 #include <set>
 
 #include "catalog/principal_store.h"
+#include "common/fs/file_system.h"
 #include "jobs/job_service.h"
 
 namespace keel::jobs {
@@ -15,22 +15,6 @@ namespace {
 
 constexpr size_t kMaxLogBytes = 5 * 1024 * 1024;
 constexpr int64_t kMaxTaskValuesPerTask = 1024;
-
-// The last `max` bytes of a file; sets *truncated when there was more.
-std::string Tail(const std::string& path, size_t max, bool* truncated) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) return "";
-  std::streamoff size = in.tellg();
-  std::streamoff start = 0;
-  if (size > static_cast<std::streamoff>(max)) {
-    start = size - static_cast<std::streamoff>(max);
-    *truncated = true;
-  }
-  in.seekg(start);
-  std::string out(static_cast<size_t>(size - start), '\0');
-  in.read(out.data(), static_cast<std::streamsize>(out.size()));
-  return out;
-}
 
 bool ValidTaskValueKey(std::string_view key) {
   if (key.empty() || key.size() > 128) return false;
@@ -85,13 +69,8 @@ Result<JobRun> JobService::LoadRun(Transaction& tx, int64_t run_id, bool include
                             " does not exist; see 'keel jobs runs list'");
   }
   JobRun run = std::move(rec->run);
-  KEEL_ASSIGN_OR_RETURN(json::Value settings, json::Parse(rec->settings_json));
-  auto spec = ParseJobSpec(settings);
-  if (!spec.ok()) {
-    return Status::Corruption("run " + std::to_string(run_id) +
-                              " has settings this version cannot read: " + spec.status().message());
-  }
-  run.settings = std::move(*spec);
+  KEEL_ASSIGN_OR_RETURN(run.settings,
+                        ParseStoredSettings(rec->settings_json, "run " + std::to_string(run_id)));
   KEEL_ASSIGN_OR_RETURN(std::vector<TaskRun> attempts, JobStore::TaskRuns(tx, run_id));
   std::map<std::string, std::vector<TaskRun>> by_key;
   for (TaskRun& t : attempts) by_key[t.task_key].push_back(std::move(t));
@@ -267,18 +246,10 @@ Result<int32_t> JobService::RepairRun(const Principal& caller, const RepairReque
       }
     }
     if (request.rerun_dependent_tasks) {
-      bool grew = true;
-      while (grew) {
-        grew = false;
-        for (const TaskSpec& t : run.settings.tasks) {
-          if (rerun.count(t.task_key)) continue;
-          for (const TaskDependency& d : t.depends_on) {
-            if (rerun.count(d.task_key)) {
-              rerun.insert(t.task_key);
-              grew = true;
-              break;
-            }
-          }
+      // In dependency order one pass reaches everything downstream.
+      for (const std::string& key : run.settings.TopologicalOrder()) {
+        for (const TaskDependency& d : run.settings.FindTask(key)->depends_on) {
+          if (rerun.count(d.task_key)) rerun.insert(key);
         }
       }
     }
@@ -347,8 +318,14 @@ Result<RunOutput> JobService::GetRunOutput(const Principal& caller, int64_t task
     return Status::OK();
   }));
   if (!out.task.log_dir.empty()) {
-    std::string out_text = Tail(out.task.log_dir + "/stdout", kMaxLogBytes, &out.logs_truncated);
-    std::string err_text = Tail(out.task.log_dir + "/stderr", kMaxLogBytes, &out.logs_truncated);
+    // A log that is missing (the task never started) reads as empty.
+    FileSystem* fs = FileSystem::Default();
+    std::string out_text =
+        ReadFileTail(fs, out.task.log_dir + "/stdout", kMaxLogBytes, &out.logs_truncated)
+            .value_or("");
+    std::string err_text =
+        ReadFileTail(fs, out.task.log_dir + "/stderr", kMaxLogBytes, &out.logs_truncated)
+            .value_or("");
     out.logs = out_text;
     if (!err_text.empty()) {
       if (!out.logs.empty() && out.logs.back() != '\n') out.logs += '\n';

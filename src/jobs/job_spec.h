@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -165,6 +166,13 @@ struct SpecSource {
 // known (tasks.<key> must be an upstream task of the task that uses it, job.parameters.<name>
 // declared). Errors: kInvalidParameterValue "<where>: <what is wrong>; <what to do>".
 Result<JobSpec> ParseJobSpec(const json::Value& settings, const SpecSource& source = {});
+
+// The arguments of the `keel` command a built-in task runs: the kind, its positional
+// parameters in order, then `--flag value` for the others (repeated for a list), each value
+// passed through `substitute` (reference substitution).
+Result<std::vector<std::string>> BuiltinArguments(
+    const BuiltinTask& task,
+    const std::function<Result<std::string>(const std::string&)>& substitute);
 
 // Parses a YAML document holding one job's settings, with line numbers in errors.
 Result<JobSpec> ParseJobSpecYaml(std::string_view yaml_text, std::string_view file_name);

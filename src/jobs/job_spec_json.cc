@@ -49,21 +49,28 @@ constexpr RunIf kRunIfs[] = {RunIf::kAllSuccess, RunIf::kAtLeastOneSuccess, RunI
                              RunIf::kAllDone,    RunIf::kAtLeastOneFailed,  RunIf::kAllFailed};
 constexpr size_t kMaxBuiltinListItems = 1000;  // e.g. evaluate_task.slices
 
-// The parameters of the builtin kinds (job_spec.h: BuiltinTask).
+// The parameters of the builtin kinds (job_spec.h: BuiltinTask), and how each becomes an
+// argument of the `keel` command the task runs: positional (`flag` empty, in table order) or
+// `--flag value` (repeated for a list).
 struct BuiltinParam {
   std::string_view name;
   bool required;
   bool list;  // a list of strings; else one string (or number)
+  std::string_view flag;
 };
-constexpr BuiltinParam kTrainParams[] = {
-    {"spec", true, false}, {"register", false, false}, {"experiment", false, false}};
-constexpr BuiltinParam kEvaluateParams[] = {
-    {"model_uri", true, false}, {"table", true, false},         {"label", false, false},
-    {"slices", false, true},    {"baseline_uri", false, false}, {"experiment", false, false}};
-constexpr BuiltinParam kPredictParams[] = {{"model_uri", true, false},
-                                           {"table", true, false},
-                                           {"output", true, false},
-                                           {"mode", false, false}};
+constexpr BuiltinParam kTrainParams[] = {{"spec", true, false, ""},
+                                         {"register", false, false, "register"},
+                                         {"experiment", false, false, "experiment"}};
+constexpr BuiltinParam kEvaluateParams[] = {{"model_uri", true, false, ""},
+                                            {"table", true, false, ""},
+                                            {"label", false, false, "label"},
+                                            {"slices", false, true, "slice"},
+                                            {"baseline_uri", false, false, "baseline"},
+                                            {"experiment", false, false, "experiment"}};
+constexpr BuiltinParam kPredictParams[] = {{"model_uri", true, false, ""},
+                                           {"table", true, false, ""},
+                                           {"output", true, false, "output"},
+                                           {"mode", false, false, "mode"}};
 struct BuiltinKindInfo {
   std::string_view kind;
   std::span<const BuiltinParam> params;
@@ -524,3 +531,40 @@ Result<JobSpec> ReadJobSpec(const json::Value& settings, const SpecSource& sourc
 }
 
 }  // namespace keel::jobs::internal
+
+namespace keel::jobs {
+
+Result<std::vector<std::string>> BuiltinArguments(
+    const BuiltinTask& task,
+    const std::function<Result<std::string>(const std::string&)>& substitute) {
+  const internal::BuiltinKindInfo* info = nullptr;
+  for (const internal::BuiltinKindInfo& k : internal::kBuiltinKinds) {
+    if (k.kind == task.kind) info = &k;
+  }
+  if (info == nullptr) return Status::InvalidArgument("unknown built-in task '" + task.kind + "'");
+  std::vector<std::string> args = {task.kind};
+  std::vector<std::string> flags;
+  for (const internal::BuiltinParam& p : info->params) {
+    auto it = task.parameters.find(std::string(p.name));
+    if (it == task.parameters.end()) continue;
+    std::vector<json::Value> values;
+    if (it->second.is_array()) {
+      values = it->second.as_array();
+    } else {
+      values.push_back(it->second);
+    }
+    for (const json::Value& v : values) {
+      KEEL_ASSIGN_OR_RETURN(std::string text, substitute(v.is_string() ? v.as_string() : v.Dump()));
+      if (p.flag.empty()) {
+        args.push_back(std::move(text));
+      } else {
+        flags.push_back("--" + std::string(p.flag));
+        flags.push_back(std::move(text));
+      }
+    }
+  }
+  args.insert(args.end(), flags.begin(), flags.end());
+  return args;
+}
+
+}  // namespace keel::jobs

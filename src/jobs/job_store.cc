@@ -191,6 +191,17 @@ Result<std::vector<JobRecord>> JobStore::ListAllJobs(Transaction& tx) {
   return out;
 }
 
+Result<std::vector<JobRecord>> JobStore::ListJobsByBundlePrefix(Transaction& tx,
+                                                                std::string_view prefix) {
+  KEEL_ASSIGN_OR_RETURN(
+      auto rows, tx.Query(std::string(kJobColumns) + " WHERE substr(bundle_key, 1, ?) = ? ORDER BY "
+                                                     "job_id",
+                          {Int(static_cast<int64_t>(prefix.size())), Text(prefix)}));
+  std::vector<JobRecord> out;
+  for (const Row& r : rows) out.push_back(JobFromRow(r));
+  return out;
+}
+
 Status JobStore::DeleteJob(Transaction& tx, int64_t job_id) {
   // Runs have no foreign key to jobs (a run outlives edits); delete them explicitly. Task runs
   // and task values cascade from their run.
@@ -461,6 +472,18 @@ Status JobStore::SetTriggerState(Transaction& tx, int64_t job_id, std::string_vi
 }
 
 // ---- webhook deliveries ---------------------------------------------------------------------
+
+json::Value WebhookDelivery::ToJson() const {
+  json::Value v = json::Value::MakeObject();
+  v.Set("event", event);
+  v.Set("url", url);
+  v.Set("attempts", attempts);
+  v.Set("status_code", status_code);
+  v.Set("outcome", outcome);
+  if (!error.empty()) v.Set("error", error);
+  v.Set("time", time);
+  return v;
+}
 
 Status JobStore::InsertDelivery(Transaction& tx, const WebhookDelivery& d) {
   KEEL_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT COALESCE(MAX(delivery_id), 0) + 1 FROM "

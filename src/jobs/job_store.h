@@ -46,6 +46,7 @@ struct WebhookDelivery {
   std::string outcome;  // DELIVERED | FAILED
   std::string error;
   int64_t time = 0;
+  json::Value ToJson() const;  // {event, url, attempts, status_code, outcome, error?, time}
 };
 
 struct RunFilter {
@@ -72,6 +73,9 @@ class JobStore {
                                                  std::string_view name_filter, int64_t offset,
                                                  int64_t limit);
   static Result<std::vector<JobRecord>> ListAllJobs(metastore::Transaction& tx);
+  // Jobs whose bundle_key starts with `prefix`, in id order.
+  static Result<std::vector<JobRecord>> ListJobsByBundlePrefix(metastore::Transaction& tx,
+                                                               std::string_view prefix);
   // Deletes the job, its permissions, trigger state, and its runs with their tasks and values.
   static Status DeleteJob(metastore::Transaction& tx, int64_t job_id);
 

@@ -72,4 +72,9 @@ Result<std::unique_ptr<RandomAccessFile>> RandomAccessFileFromFd(int fd, std::st
 // "a/b" joined with "c" -> "a/b/c".
 std::string JoinPath(std::string_view a, std::string_view b);
 
+// The last `max_bytes` of a file (all of it when smaller), e.g. the end of a log. Sets
+// *truncated when there was more (truncated may be null).
+Result<std::string> ReadFileTail(FileSystem* fs, const std::string& path, uint64_t max_bytes,
+                                 bool* truncated = nullptr);
+
 }  // namespace keel

@@ -236,6 +236,17 @@ FileSystem* FileSystem::Default() {
   return fs;
 }
 
+Result<std::string> ReadFileTail(FileSystem* fs, const std::string& path, uint64_t max_bytes,
+                                 bool* truncated) {
+  KEEL_ASSIGN_OR_RETURN(std::unique_ptr<RandomAccessFile> file, fs->OpenForRead(path));
+  uint64_t size = file->size();
+  uint64_t start = size > max_bytes ? size - max_bytes : 0;
+  if (truncated && start > 0) *truncated = true;
+  std::string out;
+  KEEL_RETURN_IF_ERROR(file->ReadAt(start, static_cast<size_t>(size - start), &out));
+  return out;
+}
+
 std::string JoinPath(std::string_view a, std::string_view b) {
   std::string out(a);
   if (!out.empty() && out.back() != '/') out.push_back('/');

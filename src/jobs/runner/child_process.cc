@@ -29,15 +29,9 @@ std::optional<ExitInfo> ReadExitStatus(const std::string& path) {
   std::string kind;
   int value = 0;
   if (!(in >> kind >> value)) return std::nullopt;
+  if (kind != "exit") return std::nullopt;
   ExitInfo info;
-  if (kind == "exit") {
-    info.exit_code = value;
-  } else if (kind == "signal") {
-    info.signaled = true;
-    info.signal = value;
-  } else {
-    return std::nullopt;
-  }
+  info.exit_code = value;
   return info;
 }
 

@@ -2,7 +2,6 @@
 
 #include <poll.h>
 #include <signal.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,10 +11,10 @@
 #include <fstream>
 #include <map>
 #include <optional>
-#include <set>
 #include <sstream>
 
 #include "catalog/token_store.h"
+#include "common/fs/file_system.h"
 #include "common/log.h"
 #include "jobs/notify/webhook_notifier.h"
 #include "jobs/references.h"
@@ -52,36 +51,6 @@ std::string ProcessStartTicks(pid_t pid) {
   return "";
 }
 
-Status MakeDirs(const std::string& path) {
-  std::string partial;
-  std::istringstream parts(path);
-  std::string part;
-  if (!path.empty() && path[0] == '/') partial = "/";
-  while (std::getline(parts, part, '/')) {
-    if (part.empty()) continue;
-    partial += part + "/";
-    if (mkdir(partial.c_str(), 0755) != 0 && errno != EEXIST) {
-      return Status::IOError("cannot create " + partial + ": " + strerror(errno));
-    }
-  }
-  return Status::OK();
-}
-
-std::string LastLine(const std::string& path) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) return "";
-  std::streamoff size = in.tellg();
-  std::streamoff start = std::max<std::streamoff>(0, size - 4096);
-  in.seekg(start);
-  std::string text(static_cast<size_t>(size - start), '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  size_t nl = text.rfind('\n');
-  std::string line = nl == std::string::npos ? text : text.substr(nl + 1);
-  if (line.size() > 500) line = line.substr(0, 500) + "...";
-  return line;
-}
-
 std::string EnvName(std::string_view name) {
   std::string out;
   for (char c : name) {
@@ -93,26 +62,14 @@ std::string EnvName(std::string_view name) {
 
 std::string ValueText(const json::Value& v) { return v.is_string() ? v.as_string() : v.Dump(); }
 
-// Positional parameters of each built-in kind, in order; the others become --flags.
-const std::vector<std::string>& BuiltinPositionals(const std::string& kind) {
-  static const std::map<std::string, std::vector<std::string>> kPositionals = {
-      {"train", {"spec"}},
-      {"evaluate", {"model_uri", "table"}},
-      {"predict", {"model_uri", "table"}},
-  };
-  static const std::vector<std::string> kNone;
-  auto it = kPositionals.find(kind);
-  return it == kPositionals.end() ? kNone : it->second;
-}
-
-// The CLI flag of a built-in task parameter: `slices` is `--slice` (repeated), `baseline_uri`
-// is `--baseline`; the others are the name with dashes.
-std::string BuiltinFlagName(const std::string& name) {
-  if (name == "slices") return "slice";
-  if (name == "baseline_uri") return "baseline";
-  std::string flag = name;
-  std::replace(flag.begin(), flag.end(), '_', '-');
-  return flag;
+// The last line of a task's stderr, for the message of a failed task.
+std::string LastLine(const std::string& path) {
+  std::string text = ReadFileTail(FileSystem::Default(), path, 4096).value_or("");
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  size_t nl = text.rfind('\n');
+  std::string line = nl == std::string::npos ? text : text.substr(nl + 1);
+  if (line.size() > 500) line = line.substr(0, 500) + "...";
+  return line;
 }
 
 }  // namespace
@@ -143,7 +100,6 @@ Result<bool> RunExecutor::Claim(int64_t run_id) {
     KEEL_ASSIGN_OR_RETURN(JobRun run, service_->LoadRun(tx, run_id));
     if (run.life_cycle != LifeCycle::kQueued) return Status::OK();
     KEEL_ASSIGN_OR_RETURN(int64_t active, JobStore::CountActiveRuns(tx, run.job_id));
-    // A run_job task's child run does not count against its own parent's job.
     if (active >= run.settings.max_concurrent_runs) return Status::OK();
     KEEL_ASSIGN_OR_RETURN(int64_t changed,
                           tx.Exec("UPDATE job_runs SET life_cycle_state = 'PENDING', "
@@ -201,6 +157,14 @@ class RunExecutor::RunLoop {
   }
   // Commits the queued RUNNING rows, then starts their processes.
   void SpawnQueued();
+  // Ends a task that has no process (skipped, or waiting for a retry when the run stops).
+  void MarkEnded(Live& live, LifeCycle life_cycle, ResultState result, std::string message) {
+    live.row.life_cycle = life_cycle;
+    live.row.result = result;
+    live.row.state_message = std::move(message);
+    live.row.end_time = Now();
+    SaveTask(live.row);
+  }
   Status Prepare();
   bool StartReadyTasks();
   void Launch(Live& live);
@@ -394,11 +358,7 @@ bool RunExecutor::RunLoop::StartReadyTasks() {
     changed = true;
     RunIfDecision decision = DecideRunIf(live.spec->run_if, deps);
     if (!decision.run) {
-      live.row.life_cycle = LifeCycle::kSkipped;
-      live.row.result = decision.skip_result;
-      live.row.state_message = decision.message;
-      live.row.end_time = Now();
-      SaveTask(live.row);
+      MarkEnded(live, LifeCycle::kSkipped, decision.skip_result, decision.message);
       continue;
     }
     Launch(live);
@@ -513,34 +473,12 @@ Result<ProcessSpec> RunExecutor::RunLoop::BuildProcess(Live& live) {
       working_dir = spec.command.working_dir;
       break;
     case TaskKind::kBuiltin: {
-      ps.argv = {opt_.keel_binary, spec.builtin.kind};
-      std::map<std::string, json::Value> params = spec.builtin.parameters;
-      for (const std::string& name : BuiltinPositionals(spec.builtin.kind)) {
-        auto it = params.find(name);
-        if (it == params.end()) continue;
-        KEEL_ASSIGN_OR_RETURN(std::string v, Substitute(ValueText(it->second), live));
-        ps.argv.push_back(std::move(v));
-        params.erase(it);
-      }
-      for (const auto& [name, value] : params) {
-        std::string flag = "--" + BuiltinFlagName(name);
-        std::vector<std::string> values;
-        if (value.is_array()) {
-          for (const json::Value& e : value.as_array()) values.push_back(ValueText(e));
-        } else if (value.is_object()) {
-          for (const auto& [k, v] : value.as_object()) values.push_back(k + "=" + ValueText(v));
-        } else if (value.is_bool()) {
-          if (value.as_bool()) ps.argv.push_back(flag);
-          continue;
-        } else {
-          values.push_back(ValueText(value));
-        }
-        for (const std::string& v : values) {
-          KEEL_ASSIGN_OR_RETURN(std::string s, Substitute(v, live));
-          ps.argv.push_back(flag);
-          ps.argv.push_back(std::move(s));
-        }
-      }
+      KEEL_ASSIGN_OR_RETURN(std::vector<std::string> args,
+                            BuiltinArguments(spec.builtin, [&](const std::string& v) {
+                              return Substitute(v, live);
+                            }));
+      ps.argv = {opt_.keel_binary};
+      ps.argv.insert(ps.argv.end(), args.begin(), args.end());
       break;
     }
     case TaskKind::kRunJob:
@@ -563,11 +501,7 @@ Result<ProcessSpec> RunExecutor::RunLoop::BuildProcess(Live& live) {
   // Where commands run: the job's deployed code, or the default for hand-made jobs.
   std::string root =
       !run_.settings.code_root.empty() ? run_.settings.code_root : opt_.default_code_root;
-  if (working_dir.find("..") != std::string::npos ||
-      (!working_dir.empty() && working_dir[0] == '/')) {
-    return Status::InvalidArgument("working_dir '" + working_dir +
-                                   "' must be a relative path inside the job's code");
-  }
+  // (ParseJobSpec refused absolute working_dirs and any with "..".)
   ps.working_dir =
       working_dir.empty() ? root : (root.empty() ? working_dir : root + "/" + working_dir);
 
@@ -660,7 +594,7 @@ void RunExecutor::RunLoop::Launch(Live& live) {
 
   live.row.log_dir = service_->options().log_root + "/" + std::to_string(run_id_) + "/" +
                      live.row.task_key + "/" + std::to_string(live.row.attempt_number);
-  Status dirs = MakeDirs(live.row.log_dir);
+  Status dirs = FileSystem::Default()->CreateDirs(live.row.log_dir);
   if (!dirs.ok()) {
     EndTask(live, ResultState::kFailed, dirs.message(), false);
     return;
@@ -733,23 +667,14 @@ void RunExecutor::RunLoop::KillRunning(ResultState result, const std::string& me
       live.proc->Kill(opt_.kill_grace_millis);
       EndTask(live, result, message + "; its processes were killed", false);
     } else if (live.row.life_cycle == LifeCycle::kWaitingForRetry) {
-      live.row.life_cycle = LifeCycle::kTerminated;
-      live.row.result = result;
-      live.row.state_message = message;
-      live.row.end_time = Now();
-      SaveTask(live.row);
+      MarkEnded(live, LifeCycle::kTerminated, result, message);
     }
   }
 }
 
 void RunExecutor::RunLoop::SkipPending(ResultState result, const std::string& message) {
   for (auto& [key, live] : tasks_) {
-    if (IsFinal(live.row.life_cycle)) continue;
-    live.row.life_cycle = LifeCycle::kSkipped;
-    live.row.result = result;
-    live.row.state_message = message;
-    live.row.end_time = Now();
-    SaveTask(live.row);
+    if (!IsFinal(live.row.life_cycle)) MarkEnded(live, LifeCycle::kSkipped, result, message);
   }
 }
 

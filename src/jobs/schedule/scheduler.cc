@@ -216,9 +216,14 @@ Result<std::vector<int64_t>> Scheduler::FireDue() {
   KEEL_RETURN_IF_ERROR(service_->db()->Read([&](Transaction& tx) -> Status {
     KEEL_ASSIGN_OR_RETURN(auto records, JobStore::ListAllJobs(tx));
     for (const JobRecord& rec : records) {
-      auto info = service_->LoadJob(tx, rec);
-      if (!info.ok()) continue;
-      if (info->settings.schedule || info->settings.trigger) jobs.push_back(std::move(*info));
+      // Every tick: only the settings are needed (not the principals' names LoadJob adds).
+      auto settings = ParseStoredSettings(rec.settings_json, "job " + std::to_string(rec.job_id));
+      if (!settings.ok() || (!settings->schedule && !settings->trigger)) continue;
+      JobInfo job;
+      job.job_id = rec.job_id;
+      job.run_as_user_name = rec.run_as;
+      job.settings = std::move(*settings);
+      jobs.push_back(std::move(job));
     }
     return Status::OK();
   }));

@@ -322,17 +322,7 @@ Result<http::Response> WebhookDeliveriesList(Services& services, const RequestCo
   KEEL_ASSIGN_OR_RETURN(int64_t run_id, IdField(params, "run_id"));
   KEEL_ASSIGN_OR_RETURN(auto deliveries, js->ListDeliveries(ctx.caller(), run_id));
   json::Value arr = json::Value::MakeArray();
-  for (const jobs::WebhookDelivery& d : deliveries) {
-    json::Value e = json::Value::MakeObject();
-    e.Set("event", d.event);
-    e.Set("url", d.url);
-    e.Set("attempts", d.attempts);
-    e.Set("status_code", d.status_code);
-    e.Set("outcome", d.outcome);
-    if (!d.error.empty()) e.Set("error", d.error);
-    e.Set("time", d.time);
-    arr.Append(e);
-  }
+  for (const jobs::WebhookDelivery& d : deliveries) arr.Append(d.ToJson());
   json::Value out;
   out.Set("deliveries", arr);
   return Ok(out);
